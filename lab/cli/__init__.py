@@ -1,0 +1,50 @@
+"""`lab` command line: one module per command, each a thin call into the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from lab.errors import LabError
+
+COMMANDS = ("info", "models", "chat")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="lab", description="A tuning lab for language models.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"lab.cli.{name}").add_parser(subparsers)
+    return parser
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def print_error(error: LabError, as_json: bool = False) -> None:
+    if as_json:
+        print_json(error.to_dict())
+    else:
+        print(f"error: {error.message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    args = build_parser().parse_args(argv)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        return args.run(args) or 0
+    except LabError as error:
+        print_error(error, getattr(args, "json", False))
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,21 @@
+"""One error type for everything a user can get wrong: what happened, why, and what to do."""
+
+
+class LabError(Exception):
+    """An actionable error. Every face (CLI, app, widgets) shows it the same way, without a traceback."""
+
+    def __init__(self, what: str, why: str = "", fix: str = ""):
+        self.what, self.why, self.fix = what, why, fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        parts = [self.what]
+        if self.why:
+            parts.append(f"Why: {self.why}")
+        if self.fix:
+            parts.append(f"Fix: {self.fix}")
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict:
+        return {"error": self.what, "why": self.why, "fix": self.fix}

@@ -1,0 +1,97 @@
+"""Chat generation: the tokenizer's chat template, sampling settings, and streaming as a generator."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Iterator, Sequence
+
+import torch
+
+from lab.errors import LabError
+
+Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
+
+
+@dataclass
+class GenerationSettings:
+    max_new_tokens: int = 256
+    temperature: float = 0.0  # 0 means greedy
+    top_p: float = 1.0
+    top_k: int = 50
+    repetition_penalty: float = 1.0
+    seed: int | None = 0
+
+    def __post_init__(self):
+        checks = [
+            (self.max_new_tokens >= 1, "max_new_tokens must be at least 1"),
+            (self.temperature >= 0, "temperature must be 0 (greedy) or positive"),
+            (0 < self.top_p <= 1, "top_p must be in (0, 1]"),
+            (self.top_k >= 0, "top_k must be 0 (off) or positive"),
+            (self.repetition_penalty > 0, "repetition_penalty must be positive (1.0 = off)"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise LabError(f"Invalid generation setting: {message}.", f"Got {asdict(self)}.", "Fix that value.")
+
+    def generate_kwargs(self) -> dict:
+        kwargs = {"max_new_tokens": self.max_new_tokens, "repetition_penalty": self.repetition_penalty}
+        if self.temperature == 0:
+            return {**kwargs, "do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+        return {**kwargs, "do_sample": True, "temperature": self.temperature, "top_p": self.top_p, "top_k": self.top_k}
+
+
+def build_messages(message: str, history: Sequence[Message] = (), system_prompt: str | None = None) -> list[Message]:
+    messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    messages += [{"role": m["role"], "content": m["content"]} for m in history]
+    return messages + [{"role": "user", "content": message}]
+
+
+def encode_chat(tokenizer, messages: Sequence[Message], device) -> dict:
+    encoded = tokenizer.apply_chat_template(
+        list(messages), add_generation_prompt=True, return_tensors="pt", return_dict=True
+    )
+    return {k: v.to(device) for k, v in encoded.items()}
+
+
+def stream_chat(
+    model,
+    tokenizer,
+    message: str,
+    history: Sequence[Message] = (),
+    system_prompt: str | None = None,
+    settings: GenerationSettings | None = None,
+) -> Iterator[str]:
+    """Yield the answer in pieces as the model writes it."""
+    from transformers import TextIteratorStreamer
+
+    settings = settings or GenerationSettings()
+    if not message.strip():
+        raise LabError("The message is empty.", "There is nothing to answer.", "Type a question or instruction.")
+    inputs = encode_chat(tokenizer, build_messages(message, history, system_prompt), model.device)
+    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            if settings.seed is not None:
+                torch.manual_seed(settings.seed)
+            with torch.inference_mode():
+                model.generate(**inputs, **settings.generate_kwargs(), streamer=streamer,
+                               pad_token_id=tokenizer.pad_token_id)
+        except BaseException as exc:  # re-raised in the caller's thread below
+            failure.append(exc)
+            streamer.end()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    for piece in streamer:
+        if piece:
+            yield piece
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def chat(model, tokenizer, message: str, **kwargs) -> str:
+    return "".join(stream_chat(model, tokenizer, message, **kwargs))

@@ -1,0 +1,13 @@
+"""Where the lab keeps its files: LAB_HOME (default: the user's cache dir) holds converted models."""
+
+import os
+from pathlib import Path
+
+
+def lab_home() -> Path:
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lab"
+    return Path(os.environ.get("LAB_HOME", default)).expanduser()
+
+
+def models_dir() -> Path:
+    return lab_home() / "models"

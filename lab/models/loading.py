@@ -1,0 +1,168 @@
+"""Load a model at a precision: fp32, bf16, or 8/4-bit through bitsandbytes."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+import torch
+
+from lab.errors import LabError
+from lab.models.registry import resolve_model
+
+PRECISIONS = ("fp32", "bf16", "8bit", "4bit")
+QUANT_TYPES = ("nf4", "fp4")
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+# ChatML, used when a model ships without a chat template, so chat and training always render the same way.
+FALLBACK_CHAT_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    path: str
+    precision: str
+    device: str
+    parameters: int
+    footprint_bytes: int
+    quant_type: str | None = None
+    compute_dtype: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class LoadedModel(NamedTuple):
+    model: torch.nn.Module
+    tokenizer: object
+    info: ModelInfo
+
+
+def default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def quiet_bitsandbytes() -> None:
+    """bitsandbytes logs and warns on every CPU matmul; keep the user's terminal readable."""
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=r"MatMul8bitLt.*")
+    warnings.filterwarnings("ignore", module=r"bitsandbytes.*")
+
+
+def bitsandbytes_status() -> tuple[bool, str]:
+    """Whether 8/4-bit loading can work here, and why not."""
+    try:
+        quiet_bitsandbytes()
+        import bitsandbytes  # noqa: F401
+    except Exception as exc:  # a broken native library raises all sorts of errors at import
+        return False, f"bitsandbytes cannot be imported ({exc})"
+    return True, "ok"
+
+
+def count_parameters(model: torch.nn.Module) -> int:
+    total = 0
+    for p in model.parameters():
+        n = p.numel()
+        if p.__class__.__name__ == "Params4bit":  # two 4-bit values are packed in each stored byte
+            n *= 2
+        total += n
+    return total
+
+
+def _quantization_config(precision, quant_type, double_quant, compute_dtype):
+    from transformers import BitsAndBytesConfig
+
+    if precision == "8bit":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type=quant_type,
+        bnb_4bit_use_double_quant=double_quant,
+        bnb_4bit_compute_dtype=compute_dtype,
+    )
+
+
+def check_precision(precision: str, device: str) -> None:
+    if precision not in PRECISIONS:
+        raise LabError(
+            f"Unknown precision '{precision}'.",
+            "The lab loads models in full, half or quantised precision only.",
+            f"Use one of: {', '.join(PRECISIONS)}.",
+        )
+    if precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
+        raise LabError(
+            "This GPU does not support bf16.",
+            "bf16 needs an Ampere (or newer) NVIDIA GPU.",
+            "Use --precision fp32, or 8bit/4bit to save memory.",
+        )
+    if precision in ("8bit", "4bit"):
+        ok, why = bitsandbytes_status()
+        if not ok:
+            raise LabError(
+                f"{precision} loading is not available here.",
+                why,
+                "Reinstall bitsandbytes (pip install bitsandbytes==0.50.2) or use --precision fp32/bf16.",
+            )
+
+
+def load_model(
+    name: str,
+    precision: str = "fp32",
+    quant_type: str = "nf4",
+    double_quant: bool = True,
+    compute_dtype: str | None = None,
+    device: str | None = None,
+    trust_remote_code: bool = False,
+) -> LoadedModel:
+    """Load a registry name, local folder or hub id; return (model, tokenizer, info)."""
+    device = device or default_device()
+    check_precision(precision, device)
+    if quant_type not in QUANT_TYPES:
+        raise LabError(f"Unknown 4-bit quant type '{quant_type}'.", "bitsandbytes has nf4 and fp4.", "Use nf4 or fp4.")
+    compute_dtype = compute_dtype or ("bf16" if device == "cuda" and torch.cuda.is_bf16_supported() else "fp32")
+    if compute_dtype not in DTYPES:
+        raise LabError(f"Unknown compute dtype '{compute_dtype}'.", "", f"Use one of: {', '.join(DTYPES)}.")
+    path = resolve_model(name)
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    kwargs = {"trust_remote_code": trust_remote_code, "device_map": {"": device}}
+    if precision in ("8bit", "4bit"):
+        quiet_bitsandbytes()
+        kwargs["quantization_config"] = _quantization_config(precision, quant_type, double_quant, DTYPES[compute_dtype])
+        kwargs["dtype"] = DTYPES[compute_dtype]
+    else:
+        kwargs["dtype"] = DTYPES[precision]
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise LabError(
+            f"Could not load model '{name}' from {path}.",
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            "Check that the folder holds a complete save_pretrained output (config.json, tokenizer files, "
+            "*.safetensors) for a causal language model; re-save or re-download it if files are missing.",
+        ) from exc
+    model.eval()
+    if tokenizer.chat_template is None:
+        tokenizer.chat_template = FALLBACK_CHAT_TEMPLATE
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    quantized = precision in ("8bit", "4bit")
+    info = ModelInfo(
+        name=name,
+        path=str(path),
+        precision=precision,
+        device=device,
+        parameters=count_parameters(model),
+        footprint_bytes=model.get_memory_footprint(),
+        quant_type=quant_type if precision == "4bit" else None,
+        compute_dtype=compute_dtype if quantized else None,
+    )
+    return LoadedModel(model, tokenizer, info)
