@@ -6,10 +6,11 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 from lab.errors import LabError
 
-COMMANDS = ("info", "models", "chat")
+COMMANDS = ("info", "models", "chat", "train", "runs", "eval", "compare", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from transformers.utils import logging as hf_logging
 
+    warnings.filterwarnings("ignore", category=FutureWarning)  # library deprecation notes are not for our users
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
     try:

@@ -11,6 +11,7 @@ from lab.errors import LabError
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("chat", help="chat with a model (streaming)")
     add_model_args(parser)
+    parser.add_argument("--adapter", metavar="RUN", help="chat with this run's tuned model (its base and precision)")
     parser.add_argument("--prompt", help="answer this one message and exit")
     parser.add_argument("--system", help="system prompt")
     parser.add_argument("--json", action="store_true", help="with --prompt: answer, timing and footprint as JSON")
@@ -24,7 +25,13 @@ def run(args) -> int:
                        "Add --prompt TEXT, or drop --json.")
     settings = generation_settings(args)
     start = time.perf_counter()
-    model, tokenizer, info = load_from_args(args)
+    if args.adapter:
+        from lab.adapters import load_tuned
+        from lab.runs import get_run
+
+        model, tokenizer, info = load_tuned(get_run(args.adapter))
+    else:
+        model, tokenizer, info = load_from_args(args)
     load_s = time.perf_counter() - start
     if args.prompt is not None:
         return answer_once(model, tokenizer, info, args, settings, load_s)

@@ -11,8 +11,8 @@ def add_model_args(parser) -> None:
     parser.add_argument("--trust-remote-code", action="store_true", help="run Python code shipped with the model")
 
 
-def add_generation_args(parser) -> None:
-    defaults = GenerationSettings()
+def add_generation_args(parser, **overrides) -> None:
+    defaults = GenerationSettings(**overrides)
     parser.add_argument("--max-new-tokens", type=int, default=defaults.max_new_tokens)
     parser.add_argument("--temperature", type=float, default=defaults.temperature, help="0 = greedy")
     parser.add_argument("--top-p", type=float, default=defaults.top_p)

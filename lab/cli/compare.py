@@ -1,0 +1,29 @@
+"""`lab compare RUN [RUN ...] --prompt TEXT`: base and tuned answers side by side."""
+
+from lab.cli import print_json
+from lab.cli.common import add_generation_args, generation_settings
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("compare", help="the same prompt through the base and tuned models")
+    parser.add_argument("run_ids", nargs="+", metavar="RUN")
+    parser.add_argument("--prompt", action="append", required=True, help="repeat for several prompts")
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument("--json", action="store_true")
+    add_generation_args(parser, max_new_tokens=64)
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from lab.compare import compare
+
+    rows = compare(args.run_ids, args.prompt, generation_settings(args), system_prompt=args.system)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"## {row['prompt']}")
+        for label, answer in row["answers"].items():
+            print(f"\n[{label}]\n{answer}")
+        print()
+    return 0

@@ -1,0 +1,28 @@
+"""`lab eval RUN`: base vs tuned metrics on the run's validation split (stored as eval.json)."""
+
+from lab.cli import print_json
+
+COLUMNS = ("loss", "perplexity", "rougeL", "exact_match")
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("eval", help="score base vs tuned on the validation split")
+    parser.add_argument("run_id", metavar="RUN")
+    parser.add_argument("--examples", type=int, default=20, help="validation examples to score (20)")
+    parser.add_argument("--max-new-tokens", type=int, default=48)
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from lab.evaluation import evaluate_run
+
+    result = evaluate_run(args.run_id, max_examples=args.examples, max_new_tokens=args.max_new_tokens)
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"Run {result['run']}, {result['examples']} validation examples\n")
+    print(f"{'model':36}" + "".join(f"{c:>13}" for c in COLUMNS))
+    for row in result["rows"]:
+        print(f"{row['model']:36}" + "".join(f"{row[c]:13.4f}" for c in COLUMNS))
+    return 0

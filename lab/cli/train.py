@@ -1,0 +1,126 @@
+"""`lab train [CONFIG.yaml] [--key value ...] [--wait]`: start a run (every TrainConfig field is a flag)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import fields
+
+from lab.cli import print_json
+from lab.errors import LabError
+from lab.methods import METHODS
+from lab.runs.config import TrainConfig
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _parse_bool(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _type_of(default):
+    if isinstance(default, bool):
+        return _parse_bool
+    return type(default) if isinstance(default, (int, float)) else str
+
+
+def method_fields() -> dict:
+    """Every method's own settings, merged: --r, --alpha, --num-virtual-tokens, ..."""
+    merged = {}
+    for cls in METHODS.values():
+        for f in fields(cls):
+            merged.setdefault(f.name, f)
+    return merged
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("train", help="start a tuning run (in its own process)")
+    parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON; flags override it")
+    for f in fields(TrainConfig):
+        if f.name != "method_params":
+            parser.add_argument(_flag(f.name), dest=f.name, type=_type_of(f.default), default=None,
+                                help=f"{f.metadata['help']} ({f.default})")
+    group = parser.add_argument_group("method settings (see `lab train --help`; only the chosen method's apply)")
+    for name, f in method_fields().items():
+        group.add_argument(_flag(name), dest=f"method__{name}", type=_type_of(f.default), default=None,
+                           help=f.metadata.get("help"))
+    parser.add_argument("--out", help="create the run folder here instead of the workspace")
+    parser.add_argument("--wait", action="store_true", help="follow the run: progress bar and loss until it ends")
+    parser.add_argument("--json", action="store_true", help="print the run record as JSON")
+    parser.set_defaults(run=run)
+
+
+def config_from_args(args) -> TrainConfig:
+    base = TrainConfig.from_file(args.config).to_dict() if args.config else {}
+    overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
+                 if f.name != "method_params" and getattr(args, f.name) is not None}
+    method_params = dict(base.get("method_params") or {})
+    method = overrides.get("method", base.get("method", "lora"))
+    own = {f.name for f in fields(METHODS[method])} if method in METHODS else set()
+    for key, value in vars(args).items():
+        if key.startswith("method__") and value is not None:
+            name = key.removeprefix("method__")
+            if name not in own:
+                raise LabError(f"--{name.replace('_', '-')} is not a setting of {method}.", "",
+                               f"{method} takes: {', '.join(sorted(own)) or 'no settings'}.")
+            method_params[name] = value
+    return TrainConfig.from_dict({**base, **overrides, "method_params": method_params})
+
+
+def run(args) -> int:
+    from lab.runs import start_run
+
+    config = config_from_args(args)
+    started = start_run(config, out=args.out)
+    if args.json and not args.wait:
+        print_json(started.summary())
+        return 0
+    print(f"Started run {started.id} ({config.method} on {config.model}, {config.precision}).")
+    print(f"Folder: {started.path}")
+    if not args.wait:
+        print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started.id}`.")
+        return 0
+    state = follow(started)
+    if args.json:
+        print_json(started.summary())
+    return 0 if state in ("completed", "stopped") else 1
+
+
+def follow(run) -> str:
+    """A progress bar with the loss until the run ends; Ctrl-C leaves the run training."""
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=None, unit="step", desc="queued")
+    try:
+        while True:
+            status = run.status()
+            start = run.events("start")
+            if start and bar.total != start[-1]["max_steps"]:
+                bar.total = start[-1]["max_steps"]
+                bar.set_description(status["state"])
+            train = run.events("train")
+            if train:
+                last = train[-1]
+                bar.update(last["step"] - bar.n)
+                evals = run.events("eval")
+                postfix = {"loss": f"{last['loss']:.4f}"}
+                if evals:
+                    postfix["val_loss"] = f"{evals[-1]['eval_loss']:.4f}"
+                bar.set_postfix(postfix)
+            if status["state"] in ("completed", "stopped", "failed"):
+                bar.close()
+                print(f"Run {run.id}: {status['state']}.")
+                if status.get("error"):
+                    print(f"error: {status['error']}\nFix: {status.get('hint') or ''}")
+                return status["state"]
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"\nStill training in the background; `lab stop {run.id}` stops it.")
+        return "running"

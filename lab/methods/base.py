@@ -1,0 +1,78 @@
+"""What every tuning method shares: a dataclass config that fails fast, and `apply(model, precision)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
+
+import torch
+
+from lab.errors import LabError
+
+QUANTISED = ("8bit", "4bit")
+
+
+def param(default, help: str, **kwargs):
+    """A config field with a one-line help text that the CLI, the app and the widgets show."""
+    return field(default=default, metadata={"help": help}, **kwargs)
+
+
+@dataclass
+class MethodConfig:
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    uses_peft: ClassVar[bool] = True  # False: the result is a whole model, saved with save_pretrained
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise LabError for a value that cannot work."""
+
+    def apply(self, model: torch.nn.Module, precision: str) -> torch.nn.Module:
+        raise NotImplementedError
+
+    def check_precision(self, precision: str) -> None:
+        """Called before the model loads, so a refusal costs nothing."""
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def field_help(cls) -> dict[str, dict]:
+        return {f.name: {"default": f.default, "help": f.metadata.get("help", "")} for f in fields(cls)}
+
+    def refuse(self, field_name: str, why: str, fix: str) -> None:
+        raise LabError(f"Invalid {self.name} setting {field_name}={getattr(self, field_name)!r}.", why, fix)
+
+
+def prepare_quantised(model: torch.nn.Module, precision: str) -> torch.nn.Module:
+    """peft's k-bit preparation (fp32 norms, input grads); no gradient checkpointing, which CPU training and
+    prefix tuning cannot use."""
+    if precision in QUANTISED:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+    return model
+
+
+def linear_module_names(model: torch.nn.Module) -> list[str]:
+    """The leaf names of the model's linear layers (q_proj, up_proj, ...), the names target_modules takes."""
+    names = set()
+    for full_name, module in model.named_modules():
+        if isinstance(module, torch.nn.Linear) or type(module).__name__ in ("Linear4bit", "Linear8bitLt"):
+            names.add(full_name.rsplit(".", 1)[-1])
+    return sorted(names)
+
+
+def check_target_modules(model: torch.nn.Module, targets, method: str) -> None:
+    if targets is None or targets == "all-linear":
+        return
+    available = linear_module_names(model)
+    missing = [t for t in targets if t not in available]
+    if missing:
+        raise LabError(
+            f"{method}: target modules {missing} are not in this model.",
+            f"target_modules names the linear layers to adapt; this model's are: {', '.join(available)}.",
+            "Pick names from that list, or leave target_modules empty for the architecture's default.",
+        )

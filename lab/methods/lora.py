@@ -1,0 +1,60 @@
+"""LoRA: low-rank updates beside frozen linear layers. On an 8/4-bit base this is QLoRA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lab.errors import LabError
+from lab.methods.base import QUANTISED, MethodConfig, check_target_modules, param, prepare_quantised
+
+
+def as_module_list(value):
+    """Accept a list, a comma-separated string (CLI, forms), 'all-linear', or nothing (architecture default)."""
+    if value in (None, "", []):
+        return None
+    if isinstance(value, str):
+        return value if value == "all-linear" else [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+@dataclass
+class LoraMethod(MethodConfig):
+    name = "lora"
+    summary = "Low-rank adapters beside the frozen weights: few trainable parameters, strong results."
+
+    r: int = param(8, "rank of the update matrices; more = more capacity and parameters")
+    alpha: int = param(16, "scaling of the update (alpha / r); 2 x r is a common choice")
+    dropout: float = param(0.05, "dropout on the adapter input")
+    target_modules: list | str | None = param(None, "linear layers to adapt, comma-separated; empty = architecture default; 'all-linear'")
+
+    def validate(self) -> None:
+        self.target_modules = as_module_list(self.target_modules)
+        if self.r < 1:
+            self.refuse("r", "The rank must be a positive whole number.", "Use r between 4 and 64; 8 is a good start.")
+        if self.alpha <= 0:
+            self.refuse("alpha", "alpha scales the update and must be positive.", "Use alpha = 2 x r.")
+        if not 0 <= self.dropout < 1:
+            self.refuse("dropout", "Dropout is a probability.", "Use a value in [0, 1), such as 0.05.")
+
+    def apply(self, model, precision):
+        from peft import LoraConfig, get_peft_model
+
+        check_target_modules(model, self.target_modules, self.name)
+        model = prepare_quantised(model, precision)
+        config = LoraConfig(task_type="CAUSAL_LM", r=self.r, lora_alpha=self.alpha, lora_dropout=self.dropout,
+                            target_modules=self.target_modules)
+        return get_peft_model(model, config)
+
+
+@dataclass
+class QLoraMethod(LoraMethod):
+    name = "qlora"
+    summary = "LoRA on a 4-bit or 8-bit base model: the least memory for the quality."
+
+    def check_precision(self, precision):
+        if precision not in QUANTISED:
+            raise LabError(
+                f"QLoRA needs a quantised base, not {precision}.",
+                "QLoRA is LoRA trained on top of an 8-bit or 4-bit model.",
+                "Use precision 4bit (or 8bit), or method lora for an unquantised base.",
+            )

@@ -1,0 +1,67 @@
+"""The Trainer callback that turns training into run-folder events and honours stop requests."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from transformers import TrainerCallback
+
+from lab.errors import LabError
+from lab.runs.store import Run
+
+
+class RunFolderCallback(TrainerCallback):
+    def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict):
+        self.run = run
+        self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats}
+        self.last_time = self.started = time.time()
+        self.last_tokens = 0
+        self.first_step = 0
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.last_time = self.started = time.time()
+        self.last_tokens = state.num_input_tokens_seen
+        self.first_step = state.global_step  # > 0 when resuming
+        self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
+                               **self.start_fields})
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.run.stop_requested():
+            if self.run.state == "running":
+                self.run.set_status("stopping", pid=self.run.status().get("pid"))
+            control.should_training_stop = True
+            control.should_save = True  # the checkpoint `lab resume` continues from
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = logs or {}
+        now = time.time()
+        if "eval_loss" in logs:
+            loss = logs["eval_loss"]
+            self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
+                                   "perplexity": math.exp(min(loss, 50))})
+            return
+        if "loss" not in logs:
+            return
+        loss = logs["loss"]
+        if not math.isfinite(loss):
+            raise LabError(
+                f"The training loss became {loss} at step {state.global_step}.",
+                "The updates diverged; the learning rate is usually too high for this method and precision.",
+                f"Lower learning_rate (it is {args.learning_rate}) by 10x, or add warmup_steps.",
+            )
+        tokens = state.num_input_tokens_seen
+        steps_done = state.global_step - self.first_step
+        elapsed = now - self.started
+        remaining = state.max_steps - state.global_step
+        self.run.append_event({
+            "type": "train",
+            "step": state.global_step,
+            "epoch": round(state.epoch or 0, 4),
+            "loss": loss,
+            "lr": logs.get("learning_rate"),
+            "grad_norm": logs.get("grad_norm"),
+            "tokens_per_s": round((tokens - self.last_tokens) / max(now - self.last_time, 1e-9), 1),
+            "eta_s": round(elapsed / steps_done * remaining, 1) if steps_done else None,
+        })
+        self.last_time, self.last_tokens = now, tokens

@@ -1,0 +1,106 @@
+"""TrainConfig: everything a run needs, validated before anything loads, saved as the run's config.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from lab.errors import LabError
+from lab.methods import METHODS, build_method
+from lab.models import DEFAULT_MODEL, PRECISIONS
+
+
+def setting(default, help: str):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class TrainConfig:
+    model: str = setting(DEFAULT_MODEL, "registry name, local folder or hub id")
+    precision: str = setting("fp32", f"base model precision: {', '.join(PRECISIONS)}")
+    method: str = setting("lora", f"tuning method: {', '.join(METHODS)}")
+    method_params: dict = setting(None, "the method's own settings, e.g. {'r': 16}")
+    data: str = setting("sample_data", "a data file, or a folder with train/validation files")
+    data_format: str = setting("auto", "auto, messages, sharegpt, alpaca, text or columns")
+    prompt_column: str | None = setting(None, "CSV/JSONL column with the prompt")
+    response_column: str | None = setting(None, "CSV/JSONL column with the answer")
+    validation_fraction: float = setting(0.1, "share held out for validation when there is no validation file")
+    max_validation_examples: int = setting(100, "cap on validation examples scored at each evaluation")
+    max_length: int = setting(512, "longest example in tokens; longer ones are cut")
+    answer_only: bool = setting(True, "compute the loss on the answers only, not the prompts")
+    epochs: float = setting(1.0, "passes over the training data (ignored when max_steps > 0)")
+    max_steps: int = setting(0, "optimiser steps to run; 0 = use epochs")
+    learning_rate: float = setting(2e-4, "peak learning rate")
+    batch_size: int = setting(4, "examples per device step")
+    gradient_accumulation: int = setting(1, "device steps per optimiser step")
+    warmup_steps: int = setting(0, "steps of linear learning-rate warm-up")
+    seed: int = setting(0, "random seed for data order and initialisation")
+    eval_steps: int = setting(50, "evaluate every this many steps (and at the end)")
+    save_steps: int = setting(50, "checkpoint every this many steps")
+    name: str = setting("", "an optional label for the run")
+
+    def __post_init__(self):
+        self.method_params = dict(self.method_params or {})
+        self.validate()
+
+    def validate(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
+        self.method_config().check_precision(self.precision)
+        positive = ["max_length", "batch_size", "gradient_accumulation", "eval_steps", "save_steps",
+                    "max_validation_examples"]
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise LabError(f"{name} must be at least 1, not {getattr(self, name)}.", self.help(name),
+                               f"Set {name} to a positive whole number.")
+        if self.max_steps < 0:
+            raise LabError(f"max_steps cannot be negative ({self.max_steps}).", self.help("max_steps"),
+                           "Use 0 to train by epochs, or a positive number of steps.")
+        if self.max_steps == 0 and self.epochs <= 0:
+            raise LabError("Nothing to train: epochs is 0 and max_steps is 0.", "", "Set epochs > 0 or max_steps > 0.")
+        if not 0 < self.learning_rate <= 1:
+            raise LabError(f"learning_rate {self.learning_rate} is outside (0, 1].",
+                           "Rates above 1 make the loss explode; LoRA works around 1e-4 to 3e-4.",
+                           "Use a value such as 2e-4 (LoRA) or 2e-5 (full fine-tuning).")
+        if not 0 <= self.validation_fraction < 1:
+            raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
+                           "Use a share such as 0.1, or 0 for no validation.")
+
+    def method_config(self):
+        return build_method(self.method, self.method_params)
+
+    @staticmethod
+    def help(name: str) -> str:
+        return next(f.metadata["help"] for f in fields(TrainConfig) if f.name == name)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise LabError(f"Unknown training setting(s): {', '.join(unknown)}.", "",
+                           f"Known settings: {', '.join(sorted(known))}.")
+        return cls(**data)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "TrainConfig":
+        path = Path(path)
+        if not path.is_file():
+            raise LabError(f"Config file {path} does not exist.", "", "Check the path.")
+        text = path.read_text(encoding="utf-8")
+        try:
+            if path.suffix in (".yaml", ".yml"):
+                import yaml
+
+                data = yaml.safe_load(text) or {}
+            else:
+                data = json.loads(text)
+        except Exception as exc:  # yaml and json raise different types; both mean a malformed file
+            raise LabError(f"Cannot parse {path}.", str(exc).splitlines()[0], "Fix the YAML/JSON syntax.") from exc
+        if not isinstance(data, dict):
+            raise LabError(f"{path} must hold a mapping of settings.", "", "Write key: value lines.")
+        return cls.from_dict(data)

@@ -1,0 +1,67 @@
+"""Start, stop and resume runs. Training always happens in its own process, so the caller returns at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lab.errors import LabError
+from lab.runs.config import TrainConfig
+from lab.runs.store import ACTIVE, Run, create_run, get_run
+
+BUNDLED_SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def resolve_data(data: str) -> str:
+    """Absolute, so the worker finds the data whatever its working folder; 'sample_data' works from anywhere."""
+    path = Path(data).expanduser()
+    if not path.exists() and data.rstrip("/") == "sample_data" and BUNDLED_SAMPLE_DATA.is_dir():
+        path = BUNDLED_SAMPLE_DATA
+    if not path.exists():
+        raise LabError(f"Data '{data}' does not exist.", "", "Give a data file or a folder with train/validation files.")
+    return str(path.resolve())
+
+
+def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
+    command = [sys.executable, "-m", "lab.train", "--run-dir", str(run.path)] + (["--resume"] if resume else [])
+    log = open(run.path / "worker.log", "a")
+    # A new session: the run outlives the app, notebook or terminal that started it.
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env=os.environ.copy())
+
+
+def start_run(config: TrainConfig | dict, out: str | Path | None = None) -> Run:
+    """Create the run folder and start its worker; returns at once. The run waits its turn if another trains."""
+    config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
+    config.data = resolve_data(config.data)
+    if not Path(config.model).exists():
+        from lab.models.registry import resolve_model
+
+        resolve_model(config.model)  # fail now, in the caller, for an unknown or unreachable model
+    run = create_run(config, out)
+    spawn_worker(run)
+    return run
+
+
+def stop_run(ref: str | Path, root=None) -> Run:
+    run = get_run(ref, root)
+    if run.state not in ACTIVE:
+        raise LabError(f"Run {run.id} is not running (it is {run.state}).", "", "Nothing to stop.")
+    run.request_stop()
+    return run
+
+
+def resume_run(ref: str | Path, root=None) -> Run:
+    run = get_run(ref, root)
+    state = run.state
+    if state in ACTIVE:
+        raise LabError(f"Run {run.id} is already {state}.", "", "Wait for it, or stop it first.")
+    if state == "completed":
+        raise LabError(f"Run {run.id} is already completed.", "It trained to its last step.",
+                       "Start a new run (with more steps) to train further.")
+    (run.path / "stop").unlink(missing_ok=True)
+    run.set_status("queued", pid=None)
+    spawn_worker(run, resume=True)
+    return run

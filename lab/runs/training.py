@@ -1,0 +1,89 @@
+"""One training run, inside the worker process: model + method + data -> Trainer -> the run folder."""
+
+from __future__ import annotations
+
+import torch
+
+from lab.runs.store import Run
+
+
+def build_datasets(config, tokenizer):
+    from datasets import Dataset
+
+    from lab.data import read_dataset, tokenize_examples
+
+    splits = read_dataset(config.data, fmt=config.data_format, prompt_column=config.prompt_column,
+                          response_column=config.response_column, validation_fraction=config.validation_fraction,
+                          seed=config.seed)
+    train_rows, stats = tokenize_examples(tokenizer, splits.train, config.max_length, config.answer_only)
+    validation = splits.validation[: config.max_validation_examples]
+    eval_rows = tokenize_examples(tokenizer, validation, config.max_length, config.answer_only)[0] if validation else []
+    stats = {**stats, "format": splits.format, "validation_examples": len(eval_rows)}
+    return Dataset.from_list(train_rows), Dataset.from_list(eval_rows) if eval_rows else None, stats
+
+
+def training_arguments(config, run: Run, device: str, has_eval: bool):
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(run.checkpoints_dir),
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation,
+        learning_rate=config.learning_rate,
+        warmup_steps=config.warmup_steps,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps or -1,
+        logging_steps=1,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=config.eval_steps,
+        save_strategy="steps",
+        save_steps=config.save_steps,
+        save_total_limit=2,
+        seed=config.seed,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=device == "cpu",
+        bf16=device == "cuda" and torch.cuda.is_bf16_supported() and config.precision != "fp32",
+        gradient_checkpointing=False,  # CPU training and prefix tuning cannot use it
+        train_sampling_strategy="group_by_length",  # similar lengths share a batch: less padding
+        include_num_input_tokens_seen="non_padding",
+        remove_unused_columns=False,
+        dataloader_num_workers=0,
+    )
+
+
+def train(run: Run, resume: bool = False) -> str:
+    """Train to the end (or a stop request); save the result; return the final state."""
+    from transformers import DataCollatorForSeq2Seq, Trainer
+
+    from lab.models import load_model
+    from lab.runs.callbacks import RunFolderCallback
+    from lab.runs.model_card import write_model_card
+
+    config = run.train_config()
+    method = config.method_config()
+    model, tokenizer, info = load_model(config.model, config.precision)
+    torch.manual_seed(config.seed)
+    model = method.apply(model, config.precision)
+    train_data, eval_data, stats = build_datasets(config, tokenizer)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    callback = RunFolderCallback(run, trainable, info.parameters, stats)
+    trainer = Trainer(
+        model=model,
+        args=training_arguments(config, run, info.device, eval_data is not None),
+        train_dataset=train_data,
+        eval_dataset=eval_data,
+        data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100),
+        processing_class=tokenizer,
+        callbacks=[callback],
+    )
+    checkpoint = run.last_checkpoint() if resume else None
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    stopped = run.stop_requested()
+    if eval_data is not None and not stopped and trainer.state.global_step % config.eval_steps:
+        trainer.evaluate()  # the final score, unless the last step was an evaluation step already
+    model.save_pretrained(run.adapter_dir)
+    tokenizer.save_pretrained(run.adapter_dir)
+    write_model_card(run, info, trainable)
+    return "stopped" if stopped else "completed"

@@ -1,0 +1,74 @@
+"""The worker process: waits its turn for the device, trains, and records every outcome in the run folder."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+
+from lab.errors import LabError
+from lab.home import lab_home
+from lab.runs.store import Run
+
+
+@contextmanager
+def device_turn(run: Run, device: str):
+    """Hold the device's lock for the duration; yield False if a stop was asked for while queued.
+
+    A file lock (not a queue process) orders runs: the OS releases it when a worker dies, so a crash never
+    blocks the queue."""
+    lock_path = lab_home() / "locks" / f"{device}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if run.stop_requested():
+                    yield False
+                    return
+                time.sleep(0.5)
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def failure_fields(exc: BaseException) -> dict:
+    import torch
+
+    if isinstance(exc, LabError):
+        return {"error": exc.what + (f" {exc.why}" if exc.why else ""), "hint": exc.fix}
+    if isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower():
+        return {"error": "Out of memory while training.",
+                "hint": "Use precision 4bit, a smaller batch_size with more gradient_accumulation, or a shorter "
+                        "max_length; `lab resume` continues from the last checkpoint."}
+    return {"error": f"{type(exc).__name__}: {exc}", "hint": "See worker.log in the run folder for the traceback."}
+
+
+def run_worker(run: Run, resume: bool = False) -> str:
+    from lab.models.loading import default_device, quiet_bitsandbytes
+
+    quiet_bitsandbytes()
+    pid = os.getpid()
+    run.set_status("queued", pid=pid)
+    with device_turn(run, default_device()) as turn:
+        if not turn:
+            run.set_status("stopped", pid=pid, finished=time.time(), error=None, hint="Stopped while queued.")
+            return "stopped"
+        run.set_status("running", pid=pid, started=time.time())
+        try:
+            from lab.runs.training import train
+
+            state = train(run, resume=resume)
+            run.set_status(state, pid=pid, finished=time.time(), error=None, hint=None)
+        except BaseException as exc:  # every failure must land in status.json, whatever raised it
+            traceback.print_exc(file=sys.stderr)
+            run.set_status("failed", pid=pid, finished=time.time(), **failure_fields(exc))
+            state = "failed"
+        run.append_event({"type": "end", "state": state})
+    return state

@@ -1,0 +1,42 @@
+"""`python -m lab.train CONFIG.yaml` trains in the foreground (also under `accelerate launch`);
+`--run-dir DIR` is how the launcher starts a worker for an existing run folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lab.train")
+    parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON")
+    parser.add_argument("--run-dir", help="train this existing run folder")
+    parser.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    parser.add_argument("--out", help="where to create the run folder (default: the workspace)")
+    args = parser.parse_args(argv)
+
+    from lab.errors import LabError
+    from lab.runs.config import TrainConfig
+    from lab.runs.launcher import resolve_data
+    from lab.runs.store import Run, create_run
+    from lab.runs.worker import run_worker
+
+    try:
+        if args.run_dir:
+            run = Run(args.run_dir)
+        elif args.config:
+            config = TrainConfig.from_file(args.config)
+            config.data = resolve_data(config.data)
+            run = create_run(config, args.out)
+            print(f"run folder: {run.path}", file=sys.stderr)
+        else:
+            parser.error("give a CONFIG file or --run-dir")
+        state = run_worker(run, resume=args.resume)
+    except LabError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    return 0 if state in ("completed", "stopped") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
