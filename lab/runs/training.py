@@ -45,7 +45,7 @@ def training_arguments(config, run: Run, device: str, has_eval: bool):
         disable_tqdm=True,
         use_cpu=device == "cpu",
         bf16=device == "cuda" and torch.cuda.is_bf16_supported() and config.precision != "fp32",
-        gradient_checkpointing=False,  # CPU training and prefix tuning cannot use it
+        activation_checkpointing=False,  # CPU training and prefix tuning cannot use it
         train_sampling_strategy="group_by_length",  # similar lengths share a batch: less padding
         include_num_input_tokens_seen="non_padding",
         remove_unused_columns=False,
@@ -53,8 +53,8 @@ def training_arguments(config, run: Run, device: str, has_eval: bool):
     )
 
 
-def train(run: Run, resume: bool = False) -> str:
-    """Train to the end (or a stop request); save the result; return the final state."""
+def train(run: Run, resume: bool = False):
+    """Train to the end (or a stop request); save the result; return the final state and the tuned model."""
     from transformers import DataCollatorForSeq2Seq, Trainer
 
     from lab.models import load_model
@@ -86,4 +86,4 @@ def train(run: Run, resume: bool = False) -> str:
     model.save_pretrained(run.adapter_dir)
     tokenizer.save_pretrained(run.adapter_dir)
     write_model_card(run, info, trainable)
-    return "stopped" if stopped else "completed"
+    return ("stopped" if stopped else "completed"), model

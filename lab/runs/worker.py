@@ -64,7 +64,7 @@ def run_worker(run: Run, resume: bool = False) -> str:
         try:
             from lab.runs.training import train
 
-            state = train(run, resume=resume)
+            state, _ = train(run, resume=resume)
             run.set_status(state, pid=pid, finished=time.time(), error=None, hint=None)
         except BaseException as exc:  # every failure must land in status.json, whatever raised it
             traceback.print_exc(file=sys.stderr)

@@ -1,0 +1,27 @@
+import time
+
+import pytest
+
+from lab.runs.config import TrainConfig
+
+ASSETS = "tests/assets/data/messages.jsonl"
+
+
+@pytest.fixture
+def tiny_config(tiny_model_dir):
+    def make(**overrides):
+        settings = dict(model=str(tiny_model_dir), data=ASSETS, max_steps=4, batch_size=2, eval_steps=2,
+                        save_steps=2, max_length=64, validation_fraction=0.25)
+        return TrainConfig(**{**settings, **overrides})
+
+    return make
+
+
+def wait_for(predicate, timeout=120, interval=0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")

@@ -1,0 +1,68 @@
+"""The worker as users meet it: its own process, a queue, graceful stop, kill -9, resume."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from lab.errors import LabError
+from lab.runs import queue_position, resume_run, start_run, stop_run
+from tests.runs.conftest import wait_for
+
+
+def test_a_run_trains_to_completion_and_its_adapter_loads_without_lab(tmp_path, lab_home, tiny_config, tiny_model_dir):
+    run = start_run(tiny_config(), out=tmp_path / "runs")
+    wait_for(lambda: run.state in ("completed", "failed"))
+    assert run.state == "completed", run.status()
+    assert [e["step"] for e in run.events("train")] == [1, 2, 3, 4]
+    assert run.events("eval") and run.events("end")[-1]["state"] == "completed"
+    assert all(e["tokens_per_s"] > 0 for e in run.events("train"))
+    script = (
+        "import sys; from peft import PeftModel; from transformers import AutoModelForCausalLM\n"
+        f"model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({str(tiny_model_dir)!r}), "
+        f"{str(run.adapter_dir)!r})\n"
+        "assert 'lab' not in sys.modules\nprint(type(model).__name__)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip().startswith("PeftModel")
+
+
+def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, tiny_config):
+    first = start_run(tiny_config(max_steps=400, save_steps=5, eval_steps=1000), out=tmp_path / "runs")
+    wait_for(lambda: first.events("train"))
+    second = start_run(tiny_config(max_steps=2), out=tmp_path / "runs")
+    wait_for(lambda: second.status().get("pid"))
+    assert second.state == "queued" and queue_position(second, tmp_path / "runs") == 1
+    assert first.state == "running"
+
+    stop_run(first.path)
+    wait_for(lambda: first.state == "stopped")
+    stopped_at = first.events("train")[-1]["step"]
+    assert stopped_at < 400 and (first.adapter_dir / "adapter_model.safetensors").exists()
+    assert first.last_checkpoint().name == f"checkpoint-{stopped_at}"
+    wait_for(lambda: second.state == "completed")  # the queue moved on once the device was free
+
+    resume_run(first.path)
+    wait_for(lambda: first.events("start")[-1]["step"] == stopped_at)
+    stop_run(first.path)
+    wait_for(lambda: first.state == "stopped")
+    assert first.events("train")[-1]["step"] > stopped_at
+
+
+def test_kill_9_marks_the_run_failed_and_resume_continues(tmp_path, lab_home, tiny_config):
+    run = start_run(tiny_config(max_steps=12, save_steps=3, eval_steps=1000), out=tmp_path / "runs")
+    wait_for(lambda: run.last_checkpoint() and run.events("train")[-1]["step"] >= 4)
+    os.kill(run.status()["pid"], signal.SIGKILL)
+    wait_for(lambda: run.state == "failed", timeout=10)
+    checkpoint = run.last_checkpoint()
+    assert checkpoint is not None and "lab resume" in run.status()["hint"]
+
+    resume_run(run.path)
+    wait_for(lambda: run.state == "completed")
+    assert run.events("start")[-1]["step"] == int(checkpoint.name.split("-")[1])
+    assert run.events("train")[-1]["step"] == 12
+    with pytest.raises(LabError, match="already completed"):
+        resume_run(run.path)
