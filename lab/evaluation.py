@@ -11,16 +11,18 @@ from lab.metrics import load_metric
 from lab.runs.store import Run, get_run, write_json_atomic
 
 
-def validation_examples(run: Run, limit: int):
+def split_examples(run: Run, split: str, limit: int):
     from lab.data import read_dataset
 
     config = run.train_config()
     splits = read_dataset(config.data, fmt=config.data_format, prompt_column=config.prompt_column,
                           response_column=config.response_column, validation_fraction=config.validation_fraction,
                           seed=config.seed)
-    examples = [e for e in splits.validation if e.messages][:limit]
+    if split not in ("validation", "train"):
+        raise LabError(f"Unknown split '{split}'.", "", "Use validation or train.")
+    examples = [e for e in getattr(splits, split) if e.messages][:limit]
     if not examples:
-        raise LabError(f"Run {run.id} has no validation conversations to score.",
+        raise LabError(f"Run {run.id} has no {split} conversations to score.",
                        "Its data has no validation file and validation_fraction is 0, or it is plain text.",
                        "Train with a validation split (a validation file, or validation_fraction > 0).")
     return config, examples
@@ -55,14 +57,14 @@ def score(model, tokenizer, examples, max_length: int, settings: GenerationSetti
     }
 
 
-def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48) -> dict:
-    """Base vs tuned on the same validation examples; stored as the run's eval.json and returned."""
+def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation") -> dict:
+    """Base vs tuned on the same examples of a split; stored as the run's eval.json and returned."""
     run = ref if isinstance(ref, Run) else get_run(ref)
-    config, examples = validation_examples(run, max_examples)
+    config, examples = split_examples(run, split, max_examples)
     settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=0)
     rows = []
     for label, model, tokenizer in variants([run]):
         rows.append({"model": label, **score(model, tokenizer, examples, config.max_length, settings)})
-    result = {"run": run.id, "examples": len(examples), "max_new_tokens": max_new_tokens, "rows": rows}
+    result = {"run": run.id, "split": split, "examples": len(examples), "max_new_tokens": max_new_tokens, "rows": rows}
     write_json_atomic(run.path / "eval.json", result)
     return result

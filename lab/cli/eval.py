@@ -10,6 +10,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("run_id", metavar="RUN")
     parser.add_argument("--examples", type=int, default=20, help="validation examples to score (20)")
     parser.add_argument("--max-new-tokens", type=int, default=48)
+    parser.add_argument("--split", default="validation", help="validation or train (validation)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
@@ -17,11 +18,12 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     from lab.evaluation import evaluate_run
 
-    result = evaluate_run(args.run_id, max_examples=args.examples, max_new_tokens=args.max_new_tokens)
+    result = evaluate_run(args.run_id, max_examples=args.examples, max_new_tokens=args.max_new_tokens,
+                          split=args.split)
     if args.json:
         print_json(result)
         return 0
-    print(f"Run {result['run']}, {result['examples']} validation examples\n")
+    print(f"Run {result['run']}, {result['examples']} {result['split']} examples\n")
     print(f"{'model':36}" + "".join(f"{c:>13}" for c in COLUMNS))
     for row in result["rows"]:
         print(f"{row['model']:36}" + "".join(f"{row[c]:13.4f}" for c in COLUMNS))

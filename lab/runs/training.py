@@ -22,7 +22,7 @@ def build_datasets(config, tokenizer):
     return Dataset.from_list(train_rows), Dataset.from_list(eval_rows) if eval_rows else None, stats
 
 
-def training_arguments(config, run: Run, device: str, has_eval: bool):
+def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bool):
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -36,6 +36,7 @@ def training_arguments(config, run: Run, device: str, has_eval: bool):
         max_steps=config.max_steps or -1,
         logging_steps=1,
         eval_strategy="steps" if has_eval else "no",
+        eval_on_start=has_eval and not resume,  # the base model's validation loss: the curve's starting point
         eval_steps=config.eval_steps,
         save_strategy="steps",
         save_steps=config.save_steps,
@@ -71,7 +72,7 @@ def train(run: Run, resume: bool = False):
     callback = RunFolderCallback(run, trainable, info.parameters, stats)
     trainer = Trainer(
         model=model,
-        args=training_arguments(config, run, info.device, eval_data is not None),
+        args=training_arguments(config, run, info.device, eval_data is not None, resume),
         train_dataset=train_data,
         eval_dataset=eval_data,
         data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100),

@@ -1,0 +1,62 @@
+"""The run commands end to end on the tiny model: train --wait, runs, eval, compare, export, chat --adapter."""
+
+import json
+
+import pytest
+
+from tests.cli.test_cli import run_cli
+
+ASSETS = "tests/assets/data/messages.jsonl"
+
+
+@pytest.fixture
+def trained(capsys, lab_home, tiny_model_dir, tmp_path):
+    code, out, _ = run_cli(capsys, "train", "--model", str(tiny_model_dir), "--data", ASSETS, "--max-steps", "2",
+                           "--batch-size", "2", "--max-length", "64", "--validation-fraction", "0.25", "--r", "4",
+                           "--wait", "--json")
+    assert code == 0
+    return json.loads(out[out.index("{"):])
+
+
+def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
+    assert trained["state"] == "completed" and trained["step"] == 2
+    run_id = trained["id"]
+
+    code, out, _ = run_cli(capsys, "runs", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [run_id]
+
+    code, out, _ = run_cli(capsys, "eval", run_id, "--examples", "2", "--max-new-tokens", "3", "--json")
+    result = json.loads(out)
+    assert code == 0 and [r["model"] for r in result["rows"]] == ["base", run_id]
+    assert {"loss", "perplexity", "rougeL", "exact_match"} <= set(result["rows"][1])
+
+    code, out, _ = run_cli(capsys, "compare", run_id, "--prompt", "Hello", "--max-new-tokens", "3", "--json")
+    assert code == 0 and set(json.loads(out)[0]["answers"]) == {"base", run_id}
+
+    code, out, _ = run_cli(capsys, "chat", "--adapter", run_id, "--prompt", "Hello", "--max-new-tokens", "3",
+                           "--json")
+    assert code == 0 and "answer" in json.loads(out)
+
+    code, out, _ = run_cli(capsys, "export", run_id, "--out", str(tmp_path / "exported"), "--merge")
+    assert code == 0 and (tmp_path / "exported" / "model.safetensors").exists()
+
+    code, _, err = run_cli(capsys, "resume", run_id)
+    assert code == 2 and "already completed" in err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--r", "0"], "r=0"),
+        (["train", "--method", "prompt_tuning", "--alpha", "8"], "--alpha is not a setting of prompt_tuning"),
+        (["train", "--method", "full", "--precision", "4bit"], "Full fine-tuning cannot train a 4bit model"),
+        (["train", "--learning-rate", "1000"], "learning_rate"),
+        (["train", "--max-steps", "-3"], "max_steps cannot be negative"),
+        (["train", "--data", "no/such/folder"], "does not exist"),
+        (["stop", "no-such-run"], "No run"),
+        (["eval", "no-such-run"], "No run"),
+    ],
+)
+def test_bad_run_input_gets_one_error(capsys, lab_home, argv, message):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
