@@ -93,10 +93,14 @@ def run(args) -> int:
 
 
 def follow(run) -> str:
-    """A progress bar with the loss until the run ends; Ctrl-C leaves the run training."""
+    """Progress with the loss until the run ends (a bar on a terminal, a line per step in a log); Ctrl-C leaves
+    the run training."""
+    import sys
+
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=None, unit="step", desc="queued")
+    bar = tqdm(total=None, unit="step", desc="queued", disable=not sys.stderr.isatty())
+    printed_step = -1
     try:
         while True:
             status = run.status()
@@ -104,15 +108,18 @@ def follow(run) -> str:
             if start and bar.total != start[-1]["max_steps"]:
                 bar.total = start[-1]["max_steps"]
                 bar.set_description(status["state"])
-            train = run.events("train")
-            if train:
+            train, evals = run.events("train"), run.events("eval")
+            if train and train[-1]["step"] != printed_step:
                 last = train[-1]
-                bar.update(last["step"] - bar.n)
-                evals = run.events("eval")
                 postfix = {"loss": f"{last['loss']:.4f}"}
                 if evals:
                     postfix["val_loss"] = f"{evals[-1]['eval_loss']:.4f}"
+                bar.update(last["step"] - bar.n)
                 bar.set_postfix(postfix)
+                if bar.disable:
+                    print(f"step {last['step']}/{bar.total} " + " ".join(f"{k} {v}" for k, v in postfix.items()),
+                          flush=True)
+                printed_step = last["step"]
             if status["state"] in ("completed", "stopped", "failed"):
                 bar.close()
                 print(f"Run {run.id}: {status['state']}.")
