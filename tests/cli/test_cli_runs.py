@@ -33,6 +33,10 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
     code, out, _ = run_cli(capsys, "compare", run_id, "--prompt", "Hello", "--max-new-tokens", "3", "--json")
     assert code == 0 and set(json.loads(out)[0]["answers"]) == {"base", run_id}
 
+    code, out, _ = run_cli(capsys, "compare", run_id, "--split", "validation", "--examples", "1",
+                           "--max-new-tokens", "2", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
+
     code, out, _ = run_cli(capsys, "chat", "--adapter", run_id, "--prompt", "Hello", "--max-new-tokens", "3",
                            "--json")
     assert code == 0 and "answer" in json.loads(out)
@@ -42,6 +46,13 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
 
     code, _, err = run_cli(capsys, "resume", run_id)
     assert code == 2 and "already completed" in err
+
+
+def test_data_reports_format_sizes_and_preview(capsys, tiny_model_dir):
+    code, out, _ = run_cli(capsys, "data", ASSETS, "--model", str(tiny_model_dir), "--n", "2", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["format"] == "messages" and len(report["preview"]) == 2
+    assert report["train_tokens"]["answer_tokens"] > 0
 
 
 @pytest.mark.parametrize(
@@ -55,6 +66,7 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
         (["train", "--data", "no/such/folder"], "does not exist"),
         (["stop", "no-such-run"], "No run"),
         (["eval", "no-such-run"], "No run"),
+        (["data", "tests/assets/data/no-such.jsonl"], "tests/assets/data/no-such.jsonl"),
     ],
 )
 def test_bad_run_input_gets_one_error(capsys, lab_home, argv, message):

@@ -1,0 +1,1 @@
+"""The lab's faces that need a UI library: the Gradio app."""

@@ -1,0 +1,154 @@
+"""The lab in the browser: model, data, train, runs, compare, chat and evaluate, all views over the run store.
+
+    lab app [--host 127.0.0.1] [--port 7860] [--share --auth USER:PASS]   or   python -m apps.app
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from apps import handlers as h  # noqa: E402
+from lab import views  # noqa: E402
+from lab.methods import METHODS  # noqa: E402
+from lab.models import DEFAULT_MODEL, PRECISIONS  # noqa: E402
+from lab.serving import BASE  # noqa: E402
+
+CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"
+
+
+def generation_controls():
+    with gr.Accordion("Generation settings", open=False):
+        return [
+            gr.Slider(1, 512, value=96, step=1, label="max new tokens"),
+            gr.Slider(0, 2, value=0, step=0.05, label="temperature (0 = greedy)"),
+            gr.Slider(0.05, 1, value=1, step=0.05, label="top p"),
+            gr.Slider(0, 200, value=50, step=1, label="top k"),
+            gr.Slider(0.5, 2, value=1, step=0.05, label="repetition penalty"),
+            gr.Number(value=0, precision=0, label="seed"),
+        ]
+
+
+def build() -> gr.Blocks:
+    with gr.Blocks(title="lab — tuning lab") as demo:
+        gr.Markdown("# lab\nTune a language model, watch it learn, and see what changed.")
+        with gr.Row():
+            model = gr.Dropdown(h.model_names(), value=DEFAULT_MODEL, label="model", allow_custom_value=True,
+                                info="a bundled model or a local model folder")
+            precision = gr.Dropdown(list(PRECISIONS), value="4bit", label="precision")
+
+        with gr.Tab("Model"):
+            load_button = gr.Button("Load", variant="primary")
+            model_summary = gr.Markdown()
+            model_info = gr.JSON(label="details")
+            load_button.click(h.load, [model, precision], [model_summary, model_info], api_name="model_load")
+
+        with gr.Tab("Data"):
+            with gr.Row():
+                sample = gr.Dropdown(["sample_data"], value="sample_data", label="data", allow_custom_value=True,
+                                     info="the sample set, or a data file or folder on this machine")
+                upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)", file_types=[".jsonl", ".json", ".csv", ".txt"])
+                max_length = gr.Number(value=512, precision=0, label="max length (tokens)")
+            preview_button = gr.Button("Preview")
+            data_summary = gr.Markdown()
+            data_table = gr.Dataframe(label="rendered examples", wrap=True)
+            preview_button.click(h.preview_data, [model, sample, upload, max_length], [data_summary, data_table],
+                                 api_name="data_preview")
+
+        with gr.Tab("Train"):
+            with gr.Row():
+                method = gr.Dropdown(list(METHODS), value="lora", label="method")
+                max_steps = gr.Number(value=30, precision=0, label="steps")
+                learning_rate = gr.Number(value=2e-4, label="learning rate")
+                batch_size = gr.Number(value=4, precision=0, label="batch size")
+            with gr.Row():
+                method_settings = gr.Textbox(views.method_defaults_text("lora"), lines=4, label="method settings")
+                method_help = gr.Markdown(views.method_help("lora"))
+            with gr.Row():
+                start = gr.Button("Start", variant="primary")
+                stop = gr.Button("Stop")
+                resume = gr.Button("Resume")
+            run_id = gr.Textbox(label="run", interactive=False)
+            progress = gr.Markdown()
+            curve = gr.LinePlot(x="step", y="loss", color="series", title="loss", height=300)
+            notice = gr.Markdown()
+            method.change(lambda m: (views.method_defaults_text(m), views.method_help(m)), method,
+                          [method_settings, method_help], api_name=False)
+            start.click(h.train_start, [model, precision, method, method_settings, sample, upload, max_steps,
+                                        learning_rate, batch_size, max_length], run_id, api_name="train_start",
+                        concurrency_limit=1)
+            stop.click(h.train_stop, run_id, notice, api_name="train_stop")
+            resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
+            # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
+            gr.Timer(1.0).tick(h.train_status, run_id, [run_id, progress, curve], api_name="train_status",
+                               show_progress="hidden")
+
+        with gr.Tab("Runs"):
+            runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
+            with gr.Row():
+                refresh = gr.Button("Refresh")
+                chosen = gr.Dropdown([], label="run", allow_custom_value=True)
+            details = gr.JSON(label="run")
+            with gr.Row():
+                download = gr.Button("Download adapter (zip)")
+                archive = gr.File(label="adapter")
+            with gr.Row():
+                confirm = gr.Checkbox(label="Yes, delete it")
+                delete = gr.Button("Delete", variant="stop")
+            deleted = gr.Markdown()
+            refresh.click(h.runs, None, runs_table, api_name="runs").then(h.run_choices, None, chosen, api_name=False)
+            chosen.change(h.run_details, chosen, details, api_name="run_details")
+            download.click(h.run_download, chosen, archive, api_name="run_download")
+            delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
+                h.runs, None, runs_table, api_name=False)
+
+        with gr.Tab("Compare"):
+            compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
+            prompt = gr.Textbox("What is AI?", label="prompt")
+            compare_settings = generation_controls()
+            compare_button = gr.Button("Compare", variant="primary")
+            compare_view = gr.HTML()
+            compare_rows = gr.JSON(visible=False)
+            with gr.Accordion("Over the validation split", open=False):
+                split_examples = gr.Number(value=5, precision=0, label="questions")
+                split_button = gr.Button("Compare on validation questions")
+                split_view = gr.HTML()
+            compare_button.click(h.compare, [compare_runs, prompt, *compare_settings], [compare_view, compare_rows],
+                                 api_name="compare")
+            split_button.click(h.compare_split, [compare_runs, split_examples, compare_settings[0]], split_view,
+                               api_name="compare_split")
+
+        with gr.Tab("Chat"):
+            adapter = gr.Dropdown([BASE], value=BASE, label="adapter", allow_custom_value=True)
+            system_prompt = gr.Textbox(label="system prompt")
+            chatbot = gr.Chatbot(label="chat", height=360)
+            message = gr.Textbox(label="message", placeholder="Ask something and press Enter")
+            chat_settings = generation_controls()
+            clear = gr.Button("Clear")
+            message.submit(h.chat, [message, chatbot, adapter, model, precision, system_prompt, *chat_settings],
+                           [chatbot, message], api_name="chat", concurrency_limit=2)
+            clear.click(lambda: [], None, chatbot, api_name="chat_clear")
+
+        with gr.Tab("Evaluate"):
+            eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
+            with gr.Row():
+                eval_examples = gr.Number(value=10, precision=0, label="validation examples")
+                eval_tokens = gr.Number(value=32, precision=0, label="max new tokens")
+            eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
+            eval_table = gr.Dataframe(label="metrics")
+            eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_table, api_name="evaluate")
+
+        demo.load(h.adapter_choices, None, [adapter, compare_runs], api_name=False)
+        demo.load(h.run_choices, None, chosen, api_name=False)
+        demo.load(lambda: gr.update(choices=views.finished_run_ids()), None, eval_run, api_name=False)
+    return demo
+
+
+demo = build()
+
+
+if __name__ == "__main__":
+    demo.queue(default_concurrency_limit=4).launch(css=CSS)

@@ -1,0 +1,140 @@
+"""Presentation logic shared by the Gradio app and the Jupyter panels, as plain data (no UI imports)."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import time
+from dataclasses import fields
+
+from lab.methods import METHODS
+from lab.runs.store import FINAL, Run, list_runs, queue_position
+
+RUN_COLUMNS = ["id", "state", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss"]
+
+
+def runs_table(root=None) -> list[list]:
+    """One row per run, newest first, in RUN_COLUMNS order; the state says the queue position."""
+    rows = []
+    for run in list_runs(root):
+        summary = run.summary()
+        position = queue_position(run, root)
+        if position:
+            summary["state"] = f"queued #{position}"
+        rows.append([_round(summary[c]) for c in RUN_COLUMNS])
+    return rows
+
+
+def finished_run_ids(root=None) -> list[str]:
+    return [r.id for r in list_runs(root) if (r.adapter_dir / "README.md").exists()]
+
+
+def latest_active_run(root=None) -> Run | None:
+    """The run a page re-attaches to after a refresh or restart: the newest one still training or waiting."""
+    return next((r for r in list_runs(root) if r.state not in FINAL), None)
+
+
+def loss_curve(run: Run) -> list[dict]:
+    """Points for a line plot: {step, loss, series} with series 'train' or 'validation'."""
+    points = [{"step": e["step"], "loss": e["loss"], "series": "train"} for e in run.events("train")]
+    points += [{"step": e["step"], "loss": e["eval_loss"], "series": "validation"} for e in run.events("eval")]
+    return points
+
+
+def progress(run: Run, root=None) -> dict:
+    """What a progress bar shows: state, step of max, fraction, ETA, latest losses, error and hint."""
+    status = run.status()
+    train, evals = run.events("train"), run.events("eval")
+    start = run.events("start")
+    max_steps = start[-1]["max_steps"] if start else None
+    step = train[-1]["step"] if train else 0
+    state = status["state"]
+    position = queue_position(run, root) if state == "queued" else None
+    return {
+        "id": run.id,
+        "state": f"queued #{position}" if position else state,
+        "step": step,
+        "max_steps": max_steps,
+        "fraction": step / max_steps if max_steps else 0.0,
+        "eta_s": train[-1].get("eta_s") if train and state == "running" else None,
+        "loss": train[-1]["loss"] if train else None,
+        "eval_loss": evals[-1]["eval_loss"] if evals else None,
+        "tokens_per_s": train[-1].get("tokens_per_s") if train else None,
+        "error": status.get("error"),
+        "hint": status.get("hint"),
+    }
+
+
+def progress_text(p: dict) -> str:
+    parts = [f"**{p['id']}** — {p['state']}", f"step {p['step']}/{p['max_steps'] or '?'}"]
+    if p["loss"] is not None:
+        parts.append(f"loss {p['loss']:.4f}")
+    if p["eval_loss"] is not None:
+        parts.append(f"validation loss {p['eval_loss']:.4f}")
+    if p["tokens_per_s"]:
+        parts.append(f"{p['tokens_per_s']:.0f} tokens/s")
+    if p["eta_s"] is not None:
+        parts.append(f"ETA {time.strftime('%M:%S', time.gmtime(p['eta_s']))}")
+    text = " · ".join(parts)
+    if p["error"]:
+        text += f"\n\n**Error:** {p['error']}\n\n**Fix:** {p['hint'] or ''}"
+    return text
+
+
+def method_help(method: str) -> str:
+    cls = METHODS[method]
+    lines = [f"**{method}**: {cls.summary}"]
+    lines += [f"- `{f.name}` ({f.default!r}): {f.metadata.get('help', '')}" for f in fields(cls)]
+    return "\n".join(lines)
+
+
+def method_defaults_text(method: str) -> str:
+    """'key: value' lines a user edits in a form; parse_settings reads them back."""
+    return "\n".join(f"{f.name}: {'' if f.default is None else f.default}" for f in fields(METHODS[method]))
+
+
+def parse_settings(text: str) -> dict:
+    """Read 'key: value' lines as YAML, dropping empty values (= the method's default)."""
+    import yaml
+
+    from lab.errors import LabError
+
+    try:
+        data = yaml.safe_load(text or "") or {}
+    except yaml.YAMLError as exc:
+        raise LabError("The method settings are not valid 'key: value' lines.", str(exc).splitlines()[0],
+                       "Write one setting per line, such as 'r: 16'.") from exc
+    if not isinstance(data, dict):
+        raise LabError("The method settings must be 'key: value' lines.", "", "Write one setting per line.")
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def diff_html(base: str, other: str) -> str:
+    """`other` with the words that differ from `base` highlighted."""
+    a, b = base.split(), other.split()
+    out = []
+    for op, _, _, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        words = html.escape(" ".join(b[j1:j2]))
+        out.append(words if op == "equal" else f"<mark>{words}</mark>")
+    return " ".join(w for w in out if w)
+
+
+def compare_html(rows: list[dict]) -> str:
+    """Columns per model, a row per prompt; tuned answers mark where they differ from the base."""
+    if not rows:
+        return ""
+    labels = list(rows[0]["answers"])
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
+    body = ""
+    for row in rows:
+        base = row["answers"].get("base", "")
+        cells = "".join(
+            f"<td>{html.escape(row['answers'][label]) if label == 'base' else diff_html(base, row['answers'][label])}</td>"
+            for label in labels)
+        body += f"<tr><td><b>{html.escape(row['prompt'])}</b></td>{cells}</tr>"
+    return (f"<table class='lab-compare'><thead><tr><th>prompt</th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def _round(value):
+    return round(value, 4) if isinstance(value, float) else value

@@ -1,0 +1,97 @@
+"""Every api_name of the app, through gradio_client against the app launched in-process, on the tiny model."""
+
+import time
+
+import pytest
+
+gradio_client = pytest.importorskip("gradio_client")
+
+ASSETS = "tests/assets/data/messages.jsonl"
+GENERATION = dict(param_4=8, param_5=0, param_6=1, param_7=50, param_8=1, param_9=0)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, tiny_model_dir):
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("home")
+    mp.setenv("LAB_HOME", str(home))
+    from apps.app import build
+
+    demo = build()
+    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    yield gradio_client.Client(demo.local_url, verbose=False)
+    demo.close()
+    mp.undo()
+
+
+def wait_until(client, run_id, states, timeout=240):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        _, progress, curve = client.predict(run_id, api_name="/train_status")
+        if any(f"— {s}" in progress for s in states):
+            return progress, curve
+        time.sleep(0.5)
+    raise AssertionError(f"run {run_id} never reached {states}: {progress}")
+
+
+def test_every_endpoint_on_the_tiny_model(client, tiny_model_dir, tmp_path):
+    model = str(tiny_model_dir)
+    summary, info = client.predict(model, "4bit", api_name="/model_load")
+    assert "4bit" in summary and info["precision"] == "4bit"
+
+    summary, table = client.predict(model, "sample_data", None, 128, api_name="/data_preview")
+    assert "messages" in summary and len(table["data"]) == 8
+
+    run_id = client.predict(model, "fp32", "lora", "r: 4", "sample_data", None, 6, 1e-3, 2, 64,
+                            api_name="/train_start")
+    progress, curve = wait_until(client, run_id, ["completed"])
+    assert "step 6/6" in progress
+    assert {"train", "validation"} <= {row[2] for row in curve["data"]}
+
+    runs = client.predict(api_name="/runs")
+    assert runs["data"][0][0] == run_id and runs["data"][0][1] == "completed"
+    details = client.predict(run_id, api_name="/run_details")
+    assert details["config"]["method"] == "lora"
+
+    history, cleared = client.predict("Hello", [], run_id, model, "fp32", "", 8, 0, 1, 50, 1, 0, api_name="/chat")
+    assert history[-1]["role"] == "assistant" and cleared == ""
+    assert client.predict(api_name="/chat_clear") == []
+
+    html, rows = client.predict([run_id], "Hello", 8, 0, 1, 50, 1, 0, api_name="/compare")
+    assert set(rows[0]["answers"]) == {"base", run_id} and "<table" in html
+    assert "<table" in client.predict([run_id], 1, 4, api_name="/compare_split")
+
+    metrics = client.predict(run_id, 2, 4, api_name="/evaluate")
+    assert [row[0] for row in metrics["data"]] == ["base", run_id]
+
+    archive = client.predict(run_id, api_name="/run_download")
+    assert str(archive).endswith(".zip")
+
+
+def test_stop_resume_and_delete(client, tiny_model_dir):
+    run_id = client.predict(str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 400, 2e-4, 2, 64,
+                            api_name="/train_start")
+    wait_until(client, run_id, ["running"])
+    assert "Stopping" in client.predict(run_id, api_name="/train_stop")
+    wait_until(client, run_id, ["stopped"])
+    assert client.predict(run_id, api_name="/train_resume") == run_id
+    wait_until(client, run_id, ["running"])
+    client.predict(run_id, api_name="/train_stop")
+    wait_until(client, run_id, ["stopped"])
+
+    with pytest.raises(Exception, match="confirmation"):
+        client.predict(run_id, False, api_name="/run_delete")
+    assert "Deleted" in client.predict(run_id, True, api_name="/run_delete")
+    assert run_id not in [row[0] for row in client.predict(api_name="/runs")["data"]]
+
+
+def test_bad_input_shows_a_message_and_the_app_stays_up(client):
+    with pytest.raises(Exception, match="Unknown model"):
+        client.predict("no-such-model", "fp32", api_name="/model_load")
+    with pytest.raises(Exception, match="r=0"):
+        client.predict("tiny-random-llama", "fp32", "lora", "r: 0", "sample_data", None, 5, 1e-3, 2, 64,
+                       api_name="/train_start")
+    with pytest.raises(Exception, match="does not exist"):
+        client.predict("tiny-random-llama", "fp32", "lora", "", "/no/such/data.jsonl", None, 5, 1e-3, 2, 64,
+                       api_name="/train_start")
+    assert client.predict(api_name="/runs") is not None  # still serving
