@@ -5,7 +5,7 @@ OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: setup app chat test test-fast
+.PHONY: setup browser app chat test test-fast bench
 
 setup: $(VENV)/.installed
 
@@ -17,13 +17,21 @@ $(VENV)/.installed: pyproject.toml
 	$(OFFLINE) $(VENV)/bin/lab models --prepare
 	touch $@
 
-app: chat
+# Debian's chromium for the end-to-end browser test (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+app: setup
+	$(OFFLINE) $(VENV)/bin/lab app
 
 chat: setup
 	$(OFFLINE) $(VENV)/bin/lab chat --precision 4bit
 
-test: setup
+test: setup browser
 	$(OFFLINE) $(PY) -m pytest
 
 test-fast: setup
 	$(OFFLINE) $(PY) -m pytest -m "not slow"
+
+bench: setup
+	$(OFFLINE) $(PY) bench/train_throughput.py

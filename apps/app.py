@@ -32,13 +32,13 @@ def generation_controls():
         ]
 
 
-def build() -> gr.Blocks:
+def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -> gr.Blocks:
     with gr.Blocks(title="lab — tuning lab") as demo:
         gr.Markdown("# lab\nTune a language model, watch it learn, and see what changed.")
         with gr.Row():
-            model = gr.Dropdown(h.model_names(), value=DEFAULT_MODEL, label="model", allow_custom_value=True,
+            model = gr.Dropdown(h.model_names(), value=default_model, label="model", allow_custom_value=True,
                                 info="a bundled model or a local model folder")
-            precision = gr.Dropdown(list(PRECISIONS), value="4bit", label="precision")
+            precision = gr.Dropdown(list(PRECISIONS), value=default_precision, label="precision")
 
         with gr.Tab("Model"):
             load_button = gr.Button("Load", variant="primary")
@@ -83,10 +83,11 @@ def build() -> gr.Blocks:
             stop.click(h.train_stop, run_id, notice, api_name="train_stop")
             resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
             # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
-            gr.Timer(1.0).tick(h.train_status, run_id, [run_id, progress, curve], api_name="train_status",
-                               show_progress="hidden")
+            points_shown = gr.State(-1)
+            gr.Timer(1.0).tick(h.train_status, [run_id, points_shown], [run_id, progress, curve, points_shown],
+                               api_name="train_status", show_progress="hidden")
 
-        with gr.Tab("Runs"):
+        with gr.Tab("Runs") as runs_tab:
             runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
             with gr.Row():
                 refresh = gr.Button("Refresh")
@@ -105,7 +106,7 @@ def build() -> gr.Blocks:
             delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
                 h.runs, None, runs_table, api_name=False)
 
-        with gr.Tab("Compare"):
+        with gr.Tab("Compare") as compare_tab:
             compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
             prompt = gr.Textbox("What is AI?", label="prompt")
             compare_settings = generation_controls()
@@ -121,7 +122,7 @@ def build() -> gr.Blocks:
             split_button.click(h.compare_split, [compare_runs, split_examples, compare_settings[0]], split_view,
                                api_name="compare_split")
 
-        with gr.Tab("Chat"):
+        with gr.Tab("Chat") as chat_tab:
             adapter = gr.Dropdown([BASE], value=BASE, label="adapter", allow_custom_value=True)
             system_prompt = gr.Textbox(label="system prompt")
             chatbot = gr.Chatbot(label="chat", height=360)
@@ -132,7 +133,7 @@ def build() -> gr.Blocks:
                            [chatbot, message], api_name="chat", concurrency_limit=2)
             clear.click(lambda: [], None, chatbot, api_name="chat_clear")
 
-        with gr.Tab("Evaluate"):
+        with gr.Tab("Evaluate") as evaluate_tab:
             eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
             with gr.Row():
                 eval_examples = gr.Number(value=10, precision=0, label="validation examples")
@@ -141,9 +142,13 @@ def build() -> gr.Blocks:
             eval_table = gr.Dataframe(label="metrics")
             eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_table, api_name="evaluate")
 
-        demo.load(h.adapter_choices, None, [adapter, compare_runs], api_name=False)
-        demo.load(h.run_choices, None, chosen, api_name=False)
-        demo.load(lambda: gr.update(choices=views.finished_run_ids()), None, eval_run, api_name=False)
+        # Choices follow the run store: refreshed whenever a tab that lists runs opens.
+        for trigger in (demo.load, compare_tab.select, chat_tab.select):
+            trigger(h.adapter_choices, None, [adapter, compare_runs], api_name=False)
+        for trigger in (demo.load, runs_tab.select):
+            trigger(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
+        for trigger in (demo.load, evaluate_tab.select):
+            trigger(lambda: gr.update(choices=views.finished_run_ids()), None, eval_run, api_name=False)
     return demo
 
 

@@ -106,19 +106,24 @@ def train_start(model, precision, method, settings_text, sample, upload, max_ste
 
 
 @shows_errors
-def train_status(run_id: str | None):
-    """Progress text and the loss curve of the run the page follows (re-attached after a refresh)."""
+def train_status(run_id: str | None, points_shown: int = -1):
+    """Progress text and the loss curve of the run the page follows (re-attached after a refresh). The curve is
+    only sent when it has new points, so the plot does not redraw every second."""
     if not run_id:
         run = views.latest_active_run()
         if run is None:
-            return "", "No run yet: pick a method and press Start.", _curve([])
+            return "", "No run yet: pick a method and press Start.", _curve([]), 0
         run_id = run.id
     run = get_run(run_id)
-    return run_id, views.progress_text(views.progress(run)), _curve(views.loss_curve(run))
+    points = views.loss_curve(run)
+    curve = _curve(points) if len(points) != points_shown else gr.skip()
+    return run_id, views.progress_text(views.progress(run)), curve, len(points)
 
 
 def _curve(points: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(points, columns=["step", "loss", "series"])
+    # Typed even when empty: the plot keeps the axis types of the first frame it gets.
+    frame = pd.DataFrame(points, columns=["step", "loss", "series"])
+    return frame.astype({"step": "int64", "loss": "float64", "series": "str"})
 
 
 @shows_errors

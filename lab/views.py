@@ -138,3 +138,36 @@ def compare_html(rows: list[dict]) -> str:
 
 def _round(value):
     return round(value, 4) if isinstance(value, float) else value
+
+
+def loss_svg(points: list[dict], width: int = 560, height: int = 220) -> str:
+    """The loss curve as a small inline SVG (train: line, validation: dots), for faces without a plot library."""
+    if not points:
+        return "<i>No loss yet.</i>"
+    pad = 36
+    steps = [p["step"] for p in points]
+    losses = [p["loss"] for p in points]
+    x0, x1 = min(steps), max(max(steps), min(steps) + 1)
+    y0, y1 = min(losses), max(max(losses), min(losses) + 1e-6)
+
+    def xy(p):
+        x = pad + (p["step"] - x0) / (x1 - x0) * (width - 2 * pad)
+        y = height - pad - (p["loss"] - y0) / (y1 - y0) * (height - 2 * pad)
+        return f"{x:.1f},{y:.1f}"
+
+    train = " ".join(xy(p) for p in points if p["series"] == "train")
+    dots = "".join(f"<circle cx='{xy(p).split(',')[0]}' cy='{xy(p).split(',')[1]}' r='4' fill='#2563eb'/>"
+                   for p in points if p["series"] == "validation")
+    return (f"<svg width='{width}' height='{height}' style='font: 11px sans-serif'>"
+            f"<rect x='{pad}' y='{pad}' width='{width - 2 * pad}' height='{height - 2 * pad}' fill='none' stroke='#ddd'/>"
+            f"<polyline points='{train}' fill='none' stroke='#f97316' stroke-width='2'/>{dots}"
+            f"<text x='{pad}' y='{pad - 8}'>{y1:.3f}</text><text x='{pad}' y='{height - 8}'>{y0:.3f}</text>"
+            f"<text x='{width - pad - 60}' y='{height - 8}'>step {x1}</text>"
+            f"<text x='{width - pad - 150}' y='{pad - 8}' fill='#f97316'>train</text>"
+            f"<text x='{width - pad - 90}' y='{pad - 8}' fill='#2563eb'>validation</text></svg>")
+
+
+def error_html(message: str) -> str:
+    """A LabError's message (what, why, fix) as HTML for a panel."""
+    lines = "<br>".join(html.escape(line) for line in message.splitlines())
+    return f"<div style='color:#b91c1c'><b>Error:</b> {lines}</div>"

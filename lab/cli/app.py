@@ -15,6 +15,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="a public gradio.live link (needs --auth)")
     parser.add_argument("--auth", metavar="USER:PASS", help="require this login")
+    parser.add_argument("--model", default=None, help="the model the page starts with (smollm2-135m-instruct)")
+    parser.add_argument("--precision", default="4bit", help="the precision the page starts with (4bit)")
     parser.add_argument("--workspace", help="where runs live (default: $LAB_WORKSPACE or $LAB_HOME/workspace)")
     parser.set_defaults(run=run)
 
@@ -48,8 +50,12 @@ def run(args) -> int:
         share = False
     if args.workspace:
         os.environ["LAB_WORKSPACE"] = os.path.abspath(args.workspace)
-    from apps.app import CSS, demo
+    import apps.app
+    from lab.models import DEFAULT_MODEL
 
+    model = args.model or DEFAULT_MODEL
+    same = model == DEFAULT_MODEL and args.precision == "4bit"
+    demo = apps.app.demo if same else apps.app.build(model, args.precision)
     demo.queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=share,
-                                                   auth=auth, css=CSS)
+                                                   auth=auth, css=apps.app.CSS)
     return 0

@@ -143,6 +143,13 @@ class Run:
         complete = [c for c in checkpoints if (c / "trainer_state.json").is_file()]
         return complete[-1] if complete else None
 
+    def wait(self, timeout: float | None = None, poll: float = 1.0) -> str:
+        """Block until the run is stopped, completed or failed (or timeout seconds pass); return its state."""
+        deadline = None if timeout is None else time.time() + timeout
+        while (state := self.state) not in FINAL and (deadline is None or time.time() < deadline):
+            time.sleep(poll)
+        return state
+
     def summary(self) -> dict:
         """One row for tables in the CLI, the app and the widgets."""
         status, config = self.status(), self.config

@@ -1,0 +1,45 @@
+"""Data panel: a sample set or a file; the detected format, sizes and rendered examples with token counts."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from lab.models import DEFAULT_MODEL
+from lab.widgets.base import Panel
+
+
+class DataPanel(Panel):
+    def __init__(self, data: str = "sample_data", model: str = DEFAULT_MODEL, max_length: int = 512):
+        self.data = w.Text(value=data, description="data", placeholder="a file, or a folder with train/validation")
+        self.model = w.Text(value=model, description="tokenizer of")
+        self.max_length = w.BoundedIntText(value=max_length, min=8, max=32768, description="max length")
+        self.preview_button = w.Button(description="Preview", button_style="primary")
+        self.summary = w.HTML()
+        self.table = w.HTML()
+        super().__init__([w.HBox([self.data, self.model]), w.HBox([self.max_length, self.preview_button]),
+                          self.summary, self.table])
+        self.on_click(self.preview_button, self.preview)
+
+    def preview(self):
+        from transformers import AutoTokenizer
+
+        from lab.data import preview, read_dataset, tokenize_examples
+        from lab.models import resolve_model
+        from lab.models.loading import FALLBACK_CHAT_TEMPLATE
+        from lab.runs.launcher import resolve_data
+
+        splits = read_dataset(resolve_data(self.data.value))
+        tokenizer = AutoTokenizer.from_pretrained(resolve_model(self.model.value))
+        tokenizer.chat_template = tokenizer.chat_template or FALLBACK_CHAT_TEMPLATE
+        _, stats = tokenize_examples(tokenizer, splits.train, self.max_length.value)
+        self.summary.value = (f"Format <b>{splits.format}</b>: {len(splits.train)} train, {len(splits.validation)} "
+                              f"validation examples; {stats['tokens']} train tokens ({stats['answer_tokens']} in "
+                              f"answers), {stats['truncated']} truncated, {stats['dropped_no_answer']} dropped.")
+        rows = preview(tokenizer, splits.train, n=5, max_length=self.max_length.value)
+        body = "".join(f"<tr><td><pre>{html.escape(r['prompt'])}</pre></td><td>{html.escape(r['answer'])}</td>"
+                       f"<td>{r['tokens']}</td><td>{r['answer_tokens']}</td></tr>" for r in rows)
+        self.table.value = ("<table><tr><th>prompt</th><th>answer</th><th>tokens</th><th>trained</th></tr>"
+                            f"{body}</table>")
+        return rows

@@ -1,0 +1,79 @@
+"""The app in a real browser (headless Chromium via Playwright): train on the tiny model, watch the loss plot,
+stop, compare and chat. Saves screenshots beside the test run."""
+
+import shutil
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, tiny_model_dir):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LAB_HOME", str(tmp_path_factory.mktemp("home")))
+    from apps.app import CSS, build
+
+    demo = build(str(tiny_model_dir), "fp32")
+    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, css=CSS)
+    yield demo.local_url
+    demo.close()
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(app_url)
+        page.get_by_text("Tune a language model").wait_for(timeout=30_000)
+        yield page
+        browser.close()
+
+
+def pick(page, label, value):
+    box = page.get_by_label(label, exact=True)
+    box.click()
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_train_watch_stop_compare_chat(page, tmp_path):
+    page.get_by_role("tab", name="Train").click()
+    steps = page.get_by_label("steps", exact=True)
+    steps.fill("300")
+    page.get_by_role("button", name="Start").click()
+    progress = page.get_by_text("— running")
+    progress.wait_for(timeout=60_000)
+    page.get_by_text("validation loss").first.wait_for(timeout=60_000)
+    plot = page.locator(".vega-embed").first
+    plot.wait_for(timeout=30_000)
+    first = plot.screenshot()
+    page.wait_for_timeout(3000)
+    assert plot.screenshot() != first, "the loss plot did not update while training"
+    page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
+
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("— stopped").wait_for(timeout=60_000)
+    run_id = page.get_by_label("run", exact=True).input_value()
+    assert run_id
+
+    page.get_by_role("tab", name="Compare").click()
+    pick(page, "tuned runs", run_id)
+    page.get_by_label("prompt", exact=True).fill("Hello")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    page.locator("table.lab-compare").wait_for(timeout=60_000)
+    assert run_id in page.locator("table.lab-compare").inner_text()
+
+    page.get_by_role("tab", name="Chat").click()
+    pick(page, "adapter", run_id)
+    message = page.get_by_label("message", exact=True)
+    message.fill("Hello there")
+    message.press("Enter")
+    page.locator(".message.bot, [data-testid='bot']").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert (tmp_path / "chat.png").stat().st_size > 10_000

@@ -1,0 +1,100 @@
+"""Every panel driven without a browser: set .value, .click(), assert on what it shows and on the run store."""
+
+import pytest
+
+from lab.runs import list_runs
+from lab.widgets import ChatPanel, ComparePanel, DataPanel, Lab, ModelPanel, RunsPanel, TrainPanel
+from tests.runs.conftest import wait_for
+
+ASSETS = "tests/assets/data/messages.jsonl"
+
+
+@pytest.fixture
+def home(lab_home):
+    return lab_home
+
+
+def test_model_panel_loads_and_shows_the_footprint(home, tiny_model_dir):
+    panel = ModelPanel(str(tiny_model_dir), "4bit")
+    panel.load_button.click()
+    assert "4bit" in panel.info.value and "MiB" in panel.info.value and panel.message.value == ""
+
+
+def test_model_panel_shows_a_bad_model_as_one_message(home):
+    panel = ModelPanel("no-such-model", "fp32")
+    panel.load_button.click()
+    assert "Unknown model" in panel.message.value and "Fix:" in panel.message.value
+
+
+def test_data_panel_previews_and_reports_bad_files(home, tiny_model_dir, tmp_path):
+    panel = DataPanel(ASSETS, str(tiny_model_dir), 128)
+    panel.preview_button.click()
+    assert "messages" in panel.summary.value and panel.table.value.count("<tr>") > 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"messages": [}\n')
+    panel.data.value = str(bad)
+    panel.preview_button.click()
+    assert "line 1" in panel.message.value
+
+
+def test_train_panel_trains_plots_and_the_run_store_agrees(home, tiny_model_dir, tmp_path):
+    panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
+    panel.steps.value = 4
+    panel.batch_size.value = 2
+    panel.max_length.value = 64
+    panel.settings.value = "r: 4"
+    panel.start_button.click()
+    assert panel.message.value == "" and panel.run_id.value
+    wait_for(lambda: panel.refresh() == "completed")
+    assert panel.bar.value == panel.bar.max == 4
+    assert "<polyline" in panel.plot.value and "completed" in panel.status.value
+    assert [r.id for r in list_runs()] == [panel.run_id.value]
+
+
+def test_train_panel_method_help_and_bad_settings(home, tiny_model_dir):
+    panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS)
+    panel.method.value = "prompt_tuning"
+    assert "num_virtual_tokens" in panel.settings.value and "soft prompt" in panel.help.value
+    panel.settings.value = "num_virtual_tokens: 0"
+    panel.start_button.click()
+    assert "num_virtual_tokens" in panel.message.value
+    panel.stop_button.click()
+    assert "No run in this panel" in panel.message.value
+    assert list_runs() == []
+
+
+def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
+    train = TrainPanel(str(tiny_model_dir), "fp32", ASSETS)
+    train.steps.value, train.batch_size.value, train.max_length.value = 2, 2, 64
+    run_id = train.start()
+    wait_for(lambda: train.refresh() == "completed")
+
+    runs = RunsPanel()
+    assert run_id in runs.table.value and runs.chosen.value == run_id
+    assert "&quot;state&quot;: &quot;completed&quot;" in runs.details.value
+
+    compare = ComparePanel()
+    compare.runs.value = (run_id,)
+    compare.max_new_tokens.value = 4
+    compare.compare_button.click()
+    assert "<table" in compare.result.value and run_id in compare.result.value
+
+    chat = ChatPanel(str(tiny_model_dir), "fp32")
+    chat.adapter.value = run_id
+    chat.max_new_tokens.value = 4
+    chat.input.value = "Hello"
+    chat.send().join(timeout=60)
+    assert [t["role"] for t in chat.history] == ["user", "assistant"] and "you:" in chat.conversation.value
+    chat.clear_button.click()
+    assert chat.history == []
+
+    runs.delete_button.click()
+    assert "confirmation" in runs.message.value
+    runs.confirm.value = True
+    runs.delete_button.click()
+    assert list_runs() == [] and runs.table.value == "<i>No runs yet.</i>"
+
+
+def test_lab_shows_every_panel_in_tabs(home, tiny_model_dir):
+    tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
+    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat")
