@@ -73,7 +73,7 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                 resume = gr.Button("Resume")
             run_id = gr.Textbox(label="run", interactive=False)
             progress = gr.Markdown()
-            curve = gr.LinePlot(x="step", y="loss", color="series", title="loss", height=300)
+            curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
             notice = gr.Markdown()
             method.change(lambda m: (views.method_defaults_text(m), views.method_help(m)), method,
                           [method_settings, method_help], api_name=False)

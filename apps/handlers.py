@@ -112,18 +112,12 @@ def train_status(run_id: str | None, points_shown: int = -1):
     if not run_id:
         run = views.latest_active_run()
         if run is None:
-            return "", "No run yet: pick a method and press Start.", _curve([]), 0
+            return "", "No run yet: pick a method and press Start.", views.loss_svg([]), 0
         run_id = run.id
     run = get_run(run_id)
     points = views.loss_curve(run)
-    curve = _curve(points) if len(points) != points_shown else gr.skip()
+    curve = views.loss_svg(points, width=900, height=300) if len(points) != points_shown else gr.skip()
     return run_id, views.progress_text(views.progress(run)), curve, len(points)
-
-
-def _curve(points: list[dict]) -> pd.DataFrame:
-    # Typed even when empty: the plot keeps the axis types of the first frame it gets.
-    frame = pd.DataFrame(points, columns=["step", "loss", "series"])
-    return frame.astype({"step": "int64", "loss": "float64", "series": "str"})
 
 
 @shows_errors

@@ -47,7 +47,6 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
         use_cpu=device == "cpu",
         bf16=device == "cuda" and torch.cuda.is_bf16_supported() and config.precision != "fp32",
         activation_checkpointing=False,  # CPU training and prefix tuning cannot use it
-        train_sampling_strategy="group_by_length",  # similar lengths share a batch: less padding
         include_num_input_tokens_seen="non_padding",
         remove_unused_columns=False,
         dataloader_num_workers=0,
@@ -56,7 +55,9 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
 
 def train(run: Run, resume: bool = False):
     """Train to the end (or a stop request); save the result; return the final state and the tuned model."""
-    from transformers import DataCollatorForSeq2Seq, Trainer
+    from transformers import DataCollatorForSeq2Seq
+
+    from lab.runs.sampling import LengthBatchTrainer
 
     from lab.models import load_model
     from lab.runs.callbacks import RunFolderCallback
@@ -70,7 +71,7 @@ def train(run: Run, resume: bool = False):
     train_data, eval_data, stats = build_datasets(config, tokenizer)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     callback = RunFolderCallback(run, trainable, info.parameters, stats)
-    trainer = Trainer(
+    trainer = LengthBatchTrainer(
         model=model,
         args=training_arguments(config, run, info.device, eval_data is not None, resume),
         train_dataset=train_data,

@@ -97,7 +97,7 @@ class TrainPanel(Panel):
             self._watcher.start()
 
     def _watch(self) -> None:
-        while self.refresh() not in FINAL:
+        while (state := self.attempt(self.refresh)) is not None and state not in FINAL:  # None: run deleted
             time.sleep(self.poll_seconds)
 
     def refresh(self) -> str:

@@ -1,0 +1,37 @@
+"""Batches of similar length, in random order: little padding, and a loss curve without length trends.
+
+transformers' LengthGroupedSampler runs each mega-batch from its longest to its shortest examples, so the
+training loss drifts with example length inside every 50 steps; users read that as the model getting worse.
+"""
+
+from __future__ import annotations
+
+import torch
+from transformers import Trainer
+
+
+class ShuffledLengthBatches(torch.utils.data.Sampler):
+    def __init__(self, lengths: list[int], batch_size: int, seed: int):
+        self.lengths, self.batch_size, self.seed, self.epoch = lengths, batch_size, seed, 0
+
+    def set_epoch(self, epoch: int) -> None:  # the Trainer calls this, so a resumed run replays the same order
+        self.epoch = epoch
+
+    def __iter__(self):
+        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        shuffled = torch.randperm(len(self.lengths), generator=generator).tolist()  # random ties
+        by_length = sorted(shuffled, key=self.lengths.__getitem__)
+        batches = [by_length[i:i + self.batch_size] for i in range(0, len(by_length), self.batch_size)]
+        for b in torch.randperm(len(batches), generator=generator).tolist():
+            yield from batches[b]
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
+class LengthBatchTrainer(Trainer):
+    def _get_train_sampler(self, train_dataset=None):
+        dataset = train_dataset if train_dataset is not None else self.train_dataset
+        lengths = [len(ids) for ids in dataset["input_ids"]]
+        return ShuffledLengthBatches(lengths, self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                                     self.args.seed)
