@@ -46,6 +46,22 @@ class MethodConfig:
         raise LabError(f"Invalid {self.name} setting {field_name}={getattr(self, field_name)!r}.", why, fix)
 
 
+@dataclass
+class WholeModelMethod(MethodConfig):
+    """A method that trains the model's own weights (not a peft adapter): impossible on a quantised base."""
+
+    uses_peft = False
+    label: ClassVar[str]
+
+    def check_precision(self, precision: str) -> None:
+        if precision in QUANTISED:
+            raise LabError(
+                f"{self.label} cannot train a {precision} model.",
+                "Quantised weights are frozen integers; there is nothing for the optimiser to update.",
+                "Use precision fp32 (or bf16 on a GPU), or method qlora to train adapters on the quantised model.",
+            )
+
+
 def prepare_quantised(model: torch.nn.Module, precision: str) -> torch.nn.Module:
     """peft's k-bit preparation (fp32 norms, input grads); no gradient checkpointing, which CPU training and
     prefix tuning cannot use."""

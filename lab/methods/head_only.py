@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.errors import LabError
-from lab.methods.base import QUANTISED, MethodConfig, param
+from lab.methods.base import WholeModelMethod, param
 
 
 @dataclass
-class HeadOnlyMethod(MethodConfig):
+class HeadOnlyMethod(WholeModelMethod):
     name = "head_only"
+    label = "Head-only training"
     summary = "Freezes the body and trains the head (and the top layers you choose): cheap, limited reach."
-    uses_peft = False
 
     top_layers: int = param(1, "how many of the top transformer blocks train with the head (0 = head only)")
 
     def validate(self) -> None:
         if self.top_layers < 0:
             self.refuse("top_layers", "A layer count cannot be negative.", "Use 0 (head only) or more.")
-
-    def check_precision(self, precision):
-        if precision in QUANTISED:
-            raise LabError(
-                f"Head-only training cannot update a {precision} model.",
-                "The head and top blocks are quantised along with the rest.",
-                "Use precision fp32, or method qlora for a quantised model.",
-            )
 
     def apply(self, model, precision):
         layers = model.get_decoder().layers

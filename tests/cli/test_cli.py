@@ -68,3 +68,19 @@ def test_console_script_entry_point(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "not a model folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_app_share_needs_auth(capsys):
+    code, _, err = run_cli(capsys, "app", "--share")
+    assert code == 2 and "--share needs --auth" in err
+
+
+def test_app_share_offline_serves_locally_with_a_message(capsys, monkeypatch):
+    import apps.app
+
+    launched = {}
+    monkeypatch.setattr("lab.cli.app.share_server_reachable", lambda: False)
+    monkeypatch.setattr(apps.app.demo, "launch", lambda **kwargs: launched.update(kwargs))
+    code, _, err = run_cli(capsys, "app", "--share", "--auth", "ada:secret", "--port", "7999")
+    assert code == 0 and "Cannot create a share link" in err
+    assert launched["share"] is False and launched["auth"] == [("ada", "secret")] and launched["server_port"] == 7999

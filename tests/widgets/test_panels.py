@@ -98,3 +98,13 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
 def test_lab_shows_every_panel_in_tabs(home, tiny_model_dir):
     tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
     assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat")
+
+
+def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir):
+    from lab.runs import TrainConfig, start_run
+
+    run = start_run(TrainConfig(model=str(tiny_model_dir), data=ASSETS, max_steps=3, batch_size=2, max_length=64,
+                                validation_fraction=0.25))  # as the app or the CLI would
+    panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
+    assert panel.run_id.value == run.id
+    wait_for(lambda: "completed" in panel.status.value)
