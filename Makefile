@@ -33,5 +33,8 @@ test: setup browser
 test-fast: setup
 	$(OFFLINE) $(PY) -m pytest -m "not slow"
 
+BENCHES := train_throughput footprint chat_streaming compare_memory app_latency cold_start
+
+# Each prints a JSON line and a markdown row; run them on a quiet machine (they time each other's baselines).
 bench: setup
-	$(OFFLINE) $(PY) bench/train_throughput.py
+	@for b in $(BENCHES); do $(OFFLINE) $(PY) bench/$$b.py 2>/dev/null | grep -E '^[{|]' || exit 1; done

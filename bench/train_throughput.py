@@ -10,12 +10,12 @@ markdown row.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import tempfile
 import time
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import common  # noqa: F401  (offline settings)
+
+from common import report
 
 
 def plain_peft_trainer(model_dir: str, data: str, steps: int, batch_size: int, max_length: int) -> float:
@@ -65,6 +65,28 @@ def lab_lora(model: str, data: str, steps: int, batch_size: int, max_length: int
     return sum(tokens) / sum(seconds)
 
 
+def matmul_peak_flops(size: int = 1024, repeats: int = 20) -> float:
+    """This machine's fp32 matmul throughput (FLOP/s), measured now: the ceiling a training step can reach."""
+    import torch
+
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b  # warm-up
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * size**3 * repeats / (time.perf_counter() - start)
+
+
+def lora_step_flops(model_dir: str) -> float:
+    """FLOPs per token of a LoRA step: forward (2N) + backward through the frozen weights to the activations
+    (2N); the adapters' own gradients are negligible."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    with __import__("torch").device("meta"):
+        model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(model_dir))
+    return 4 * sum(p.numel() for p in model.parameters())
+
+
 def main() -> None:
     from lab.models import resolve_model
     from lab.runs.launcher import resolve_data
@@ -78,12 +100,11 @@ def main() -> None:
     model_dir, data = resolve_model(args.model), resolve_data("sample_data")
     baseline = plain_peft_trainer(model_dir, data, args.steps, args.batch_size, args.max_length)
     lab = lab_lora(args.model, data, args.steps, args.batch_size, args.max_length)
-    result = {"bench": "train_throughput", "model": args.model, "dtype": "fp32", "steps": args.steps,
-              "batch_size": args.batch_size, "max_length": args.max_length,
-              "baseline_tokens_per_s": round(baseline, 1), "lab_tokens_per_s": round(lab, 1),
-              "ratio": round(lab / baseline, 2)}
-    print(json.dumps(result))
-    print(f"| train throughput (real tokens/s) | {baseline:.0f} | {lab:.0f} | {lab / baseline:.2f}x |")
+    peak = matmul_peak_flops()
+    report("train_throughput", "LoRA training, real tokens/s", baseline, lab, "tokens/s", ">= 1.5x",
+           model=args.model, dtype="fp32", steps=args.steps, batch_size=args.batch_size, max_length=args.max_length,
+           lab_fraction_of_matmul_peak=round(lora_step_flops(model_dir) * lab / peak, 3),
+           matmul_peak_gflops=round(peak / 1e9, 1))
 
 
 if __name__ == "__main__":
