@@ -15,6 +15,7 @@ from lab import views
 from lab.errors import LabError
 from lab.generation import GenerationSettings, stream_chat
 from lab.models import list_models
+from lab.paths import confine, confine_model
 from lab.runs import TrainConfig, get_run, resume_run, start_run, stop_run
 from lab.runs.launcher import BUNDLED_SAMPLE_DATA
 from lab.serving import BASE, ModelCache
@@ -54,7 +55,7 @@ def model_names() -> list[str]:
 
 @shows_errors
 def load(model: str, precision: str) -> tuple[str, dict]:
-    loaded = MODELS.get(model, precision)
+    loaded = MODELS.get(confine_model(model), precision)
     info = loaded.info
     text = (f"**{info.name}** in {info.precision} on {info.device}: {info.parameters / 1e6:.1f} M parameters, "
             f"{info.footprint_bytes / 2**20:.0f} MiB\n\nfrom `{info.path}`")
@@ -64,8 +65,10 @@ def load(model: str, precision: str) -> tuple[str, dict]:
 
 def data_source(sample: str | None, upload) -> str:
     if upload:
-        return upload if isinstance(upload, str) else upload.name
-    return str(BUNDLED_SAMPLE_DATA if sample in (None, "", "sample_data") else sample)
+        return str(confine(upload if isinstance(upload, str) else upload.name, "upload"))
+    if sample in (None, "", "sample_data"):
+        return str(BUNDLED_SAMPLE_DATA)
+    return str(confine(sample, "data path"))
 
 
 @shows_errors
@@ -73,7 +76,7 @@ def preview_data(model: str, sample: str, upload, max_length: int) -> tuple[str,
     from lab.data import preview, read_dataset, tokenize_examples
 
     splits = read_dataset(data_source(sample, upload))
-    tokenizer = _tokenizer(model)
+    tokenizer = _tokenizer(confine_model(model))
     _, stats = tokenize_examples(tokenizer, splits.train, int(max_length))
     summary = (f"Format **{splits.format}**: {len(splits.train)} train and {len(splits.validation)} validation "
                f"examples; {stats['tokens']} train tokens ({stats['answer_tokens']} in answers), "
@@ -97,7 +100,7 @@ def _tokenizer(model: str):
 @shows_errors
 def train_start(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
                 max_length) -> str:
-    config = TrainConfig(model=model, precision=precision, method=method,
+    config = TrainConfig(model=confine_model(model), precision=precision, method=method,
                          method_params=views.parse_settings(settings_text), data=data_source(sample, upload),
                          max_steps=int(max_steps), learning_rate=float(learning_rate), batch_size=int(batch_size),
                          max_length=int(max_length), eval_steps=max(1, int(max_steps) // 3),
@@ -229,7 +232,7 @@ def _text(content) -> str:
 def chat(message, history, adapter, model, precision, system_prompt, max_new_tokens, temperature, top_p, top_k,
          repetition_penalty, seed):
     """Stream the answer into the chat history (a list of {"role", "content"} messages)."""
-    loaded = MODELS.get(model, precision, adapter or BASE)
+    loaded = MODELS.get(confine_model(model), precision, adapter or BASE)
     history = [{"role": m["role"], "content": _text(m["content"])} for m in history or []]
     history.append({"role": "user", "content": message})
     answer = ""

@@ -10,7 +10,11 @@ for key, value in {
 }.items():
     os.environ[key] = value
 
+from pathlib import Path  # noqa: E402
+
 import pytest  # noqa: E402
+
+ASSETS = Path(__file__).parent / "assets"
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +22,10 @@ def tiny_model_dir(tmp_path_factory):
     """A tiny random Llama and its tokenizer, saved as a normal Hugging Face folder."""
     from lab.models.tiny import build_tiny_llama
 
-    return build_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
+    folder = build_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
+    # The app and panels only touch allowed folders (lab.paths); the fixtures live outside the workspace.
+    os.environ["LAB_ALLOWED_PATHS"] = os.pathsep.join([str(folder), str(ASSETS)])
+    return folder
 
 
 @pytest.fixture

@@ -132,7 +132,8 @@ def load_model(
 
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    kwargs = {"trust_remote_code": trust_remote_code, "device_map": {"": device}}
+    # safetensors only: a pickled .bin checkpoint can run code when loaded.
+    kwargs = {"trust_remote_code": trust_remote_code, "device_map": {"": device}, "use_safetensors": True}
     if precision in ("8bit", "4bit"):
         quiet_bitsandbytes()
         kwargs["quantization_config"] = _quantization_config(precision, quant_type, double_quant, DTYPES[compute_dtype])

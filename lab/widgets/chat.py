@@ -10,6 +10,7 @@ import ipywidgets as w
 from lab import views
 from lab.generation import GenerationSettings, stream_chat
 from lab.models import DEFAULT_MODEL
+from lab.paths import confine_model
 from lab.serving import BASE
 from lab.widgets.base import MODELS, Panel, model_picker
 
@@ -36,7 +37,7 @@ class ChatPanel(Panel):
     def send(self) -> threading.Thread:
         """Answer in a background thread, showing the text as it streams; returns the thread."""
         message = self.input.value
-        loaded = MODELS.get(self.model.value, self.precision.value, self.adapter.value)
+        loaded = MODELS.get(confine_model(self.model.value), self.precision.value, self.adapter.value)
         settings = GenerationSettings(max_new_tokens=self.max_new_tokens.value, temperature=self.temperature.value)
         pieces = stream_chat(loaded.model, loaded.tokenizer, message, history=list(self.history),
                              system_prompt=self.system_prompt.value or None, settings=settings)

@@ -7,6 +7,7 @@ import html
 import ipywidgets as w
 
 from lab.models import DEFAULT_MODEL
+from lab.paths import confine, confine_model
 from lab.widgets.base import Panel
 
 
@@ -30,8 +31,8 @@ class DataPanel(Panel):
         from lab.models.loading import FALLBACK_CHAT_TEMPLATE
         from lab.runs.launcher import resolve_data
 
-        splits = read_dataset(resolve_data(self.data.value))
-        tokenizer = AutoTokenizer.from_pretrained(resolve_model(self.model.value))
+        splits = read_dataset(confine(resolve_data(self.data.value), "data path"))
+        tokenizer = AutoTokenizer.from_pretrained(resolve_model(confine_model(self.model.value)))
         tokenizer.chat_template = tokenizer.chat_template or FALLBACK_CHAT_TEMPLATE
         _, stats = tokenize_examples(tokenizer, splits.train, self.max_length.value)
         self.summary.value = (f"Format <b>{splits.format}</b>: {len(splits.train)} train, {len(splits.validation)} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from lab.models import DEFAULT_MODEL
+from lab.paths import confine_model
 from lab.widgets.base import MODELS, Panel, model_picker
 
 
@@ -19,7 +20,7 @@ class ModelPanel(Panel):
 
     def load(self):
         self.info.value = "Loading..."
-        self.loaded = MODELS.get(self.model.value, self.precision.value)
+        self.loaded = MODELS.get(confine_model(self.model.value), self.precision.value)
         i = self.loaded.info
         self.info.value = (f"<b>{i.name}</b> in {i.precision} on {i.device}: {i.parameters / 1e6:.1f} M parameters, "
                            f"{i.footprint_bytes / 2**20:.1f} MiB")

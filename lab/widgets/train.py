@@ -15,7 +15,9 @@ from lab import views
 from lab.errors import LabError
 from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL
+from lab.paths import confine, confine_model
 from lab.runs import TrainConfig, get_run, resume_run, start_run, stop_run
+from lab.runs.launcher import resolve_data
 from lab.runs.store import FINAL
 from lab.widgets.base import Panel, model_picker
 
@@ -64,8 +66,9 @@ class TrainPanel(Panel):
 
     def config(self) -> TrainConfig:
         steps = self.steps.value
-        return TrainConfig(model=self.model.value, precision=self.precision.value, method=self.method.value,
-                           method_params=views.parse_settings(self.settings.value), data=self.data.value,
+        return TrainConfig(model=confine_model(self.model.value), precision=self.precision.value,
+                           method=self.method.value, method_params=views.parse_settings(self.settings.value),
+                           data=str(confine(resolve_data(self.data.value), "data path")),
                            max_steps=steps, learning_rate=self.learning_rate.value, batch_size=self.batch_size.value,
                            max_length=self.max_length.value, eval_steps=max(1, steps // 3),
                            save_steps=max(1, steps // 3), max_validation_examples=50)

@@ -26,11 +26,12 @@ def test_model_panel_shows_a_bad_model_as_one_message(home):
     assert "Unknown model" in panel.message.value and "Fix:" in panel.message.value
 
 
-def test_data_panel_previews_and_reports_bad_files(home, tiny_model_dir, tmp_path):
+def test_data_panel_previews_and_reports_bad_files(home, tiny_model_dir):
     panel = DataPanel(ASSETS, str(tiny_model_dir), 128)
     panel.preview_button.click()
     assert "messages" in panel.summary.value and panel.table.value.count("<tr>") > 1
-    bad = tmp_path / "bad.jsonl"
+    home.mkdir(parents=True, exist_ok=True)
+    bad = home / "bad.jsonl"
     bad.write_text('{"messages": [}\n')
     panel.data.value = str(bad)
     panel.preview_button.click()
