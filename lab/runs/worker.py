@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -43,6 +44,10 @@ def failure_fields(exc: BaseException) -> dict:
 
     if isinstance(exc, LabError):
         return {"error": exc.what + (f" {exc.why}" if exc.why else ""), "hint": exc.fix}
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return {"error": f"The disk is full: {exc}.",
+                "hint": "Free disk space (old runs: `lab delete RUN`; checkpoints/), then `lab resume` continues "
+                        "from the last complete checkpoint."}
     if isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower():
         return {"error": "Out of memory while training.",
                 "hint": "Use precision 4bit, a smaller batch_size with more gradient_accumulation, or a shorter "
