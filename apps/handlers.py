@@ -87,14 +87,9 @@ def preview_data(model: str, sample: str, upload, max_length: int) -> tuple[str,
 
 @functools.lru_cache(maxsize=4)
 def _tokenizer(model: str):
-    from transformers import AutoTokenizer
+    from lab.models.loading import load_tokenizer
 
-    from lab.models import resolve_model
-    from lab.models.loading import FALLBACK_CHAT_TEMPLATE
-
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model(model))
-    tokenizer.chat_template = tokenizer.chat_template or FALLBACK_CHAT_TEMPLATE
-    return tokenizer
+    return load_tokenizer(model)
 
 
 @shows_errors

@@ -12,12 +12,8 @@ from lab.runs.store import Run, get_run, write_json_atomic
 
 
 def split_examples(run: Run, split: str, limit: int):
-    from lab.data import read_dataset
-
     config = run.train_config()
-    splits = read_dataset(config.data, fmt=config.data_format, prompt_column=config.prompt_column,
-                          response_column=config.response_column, validation_fraction=config.validation_fraction,
-                          seed=config.seed)
+    splits = config.read_data()
     if split not in ("validation", "train"):
         raise LabError(f"Unknown split '{split}'.", "", "Use validation or train.")
     examples = [e for e in getattr(splits, split) if e.messages][:limit]

@@ -18,16 +18,12 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from transformers import AutoTokenizer
-
     from lab.data import preview, read_dataset, tokenize_examples
-    from lab.models import resolve_model
-    from lab.models.loading import FALLBACK_CHAT_TEMPLATE
+    from lab.models.loading import load_tokenizer
 
     splits = read_dataset(args.path, fmt=args.format, prompt_column=args.prompt_column,
                           response_column=args.response_column)
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model(args.model))
-    tokenizer.chat_template = tokenizer.chat_template or FALLBACK_CHAT_TEMPLATE
+    tokenizer = load_tokenizer(args.model)
     _, stats = tokenize_examples(tokenizer, splits.train, args.max_length)
     report = {"format": splits.format, "files": splits.files, "train": len(splits.train),
               "validation": len(splits.validation), "train_tokens": stats,

@@ -111,6 +111,27 @@ def check_precision(precision: str, device: str) -> None:
             )
 
 
+def prepare_tokenizer(tokenizer):
+    """ChatML when the model has no template (chat and training must render alike); EOS for padding."""
+    if tokenizer.chat_template is None:
+        tokenizer.chat_template = FALLBACK_CHAT_TEMPLATE
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_tokenizer(name: str, trust_remote_code: bool = False):
+    """The tokenizer alone (for previews and token counts), prepared as load_model prepares it."""
+    from transformers import AutoTokenizer
+
+    path = resolve_model(name)
+    try:
+        return prepare_tokenizer(AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code))
+    except (OSError, ValueError) as exc:
+        raise LabError(f"Could not load the tokenizer of '{name}' from {path}.", str(exc).splitlines()[0],
+                       "Check that the folder holds tokenizer.json / tokenizer_config.json.") from exc
+
+
 def load_model(
     name: str,
     precision: str = "fp32",
@@ -151,10 +172,7 @@ def load_model(
             "*.safetensors) for a causal language model; re-save or re-download it if files are missing.",
         ) from exc
     model.eval()
-    if tokenizer.chat_template is None:
-        tokenizer.chat_template = FALLBACK_CHAT_TEMPLATE
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
+    prepare_tokenizer(tokenizer)
     quantized = precision in ("8bit", "4bit")
     info = ModelInfo(
         name=name,

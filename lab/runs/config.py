@@ -67,6 +67,14 @@ class TrainConfig:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")
 
+    def read_data(self):
+        """The run's data as train/validation splits (a LabError names any bad file, line and field)."""
+        from lab.data import read_dataset
+
+        return read_dataset(self.data, fmt=self.data_format, prompt_column=self.prompt_column,
+                            response_column=self.response_column, validation_fraction=self.validation_fraction,
+                            seed=self.seed)
+
     def method_config(self):
         return build_method(self.method, self.method_params)
 

@@ -36,12 +36,8 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None) -> Run:
     """Create the run folder and start its worker; returns at once. The run waits its turn if another trains."""
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
-    from lab.data import read_dataset
-
     # Fail now, in the caller, for bad data or an unknown or unreachable model: not minutes later in the worker.
-    read_dataset(config.data, fmt=config.data_format, prompt_column=config.prompt_column,
-                 response_column=config.response_column, validation_fraction=config.validation_fraction,
-                 seed=config.seed)
+    config.read_data()
     if not Path(config.model).exists():
         from lab.models.registry import resolve_model
 

@@ -10,11 +10,9 @@ from lab.runs.store import Run
 def build_datasets(config, tokenizer):
     from datasets import Dataset
 
-    from lab.data import read_dataset, tokenize_examples
+    from lab.data import tokenize_examples
 
-    splits = read_dataset(config.data, fmt=config.data_format, prompt_column=config.prompt_column,
-                          response_column=config.response_column, validation_fraction=config.validation_fraction,
-                          seed=config.seed)
+    splits = config.read_data()
     train_rows, stats = tokenize_examples(tokenizer, splits.train, config.max_length, config.answer_only)
     validation = splits.validation[: config.max_validation_examples]
     eval_rows = tokenize_examples(tokenizer, validation, config.max_length, config.answer_only)[0] if validation else []

@@ -24,16 +24,12 @@ class DataPanel(Panel):
         self.on_click(self.preview_button, self.preview)
 
     def preview(self):
-        from transformers import AutoTokenizer
-
         from lab.data import preview, read_dataset, tokenize_examples
-        from lab.models import resolve_model
-        from lab.models.loading import FALLBACK_CHAT_TEMPLATE
+        from lab.models.loading import load_tokenizer
         from lab.runs.launcher import resolve_data
 
         splits = read_dataset(confine(resolve_data(self.data.value), "data path"))
-        tokenizer = AutoTokenizer.from_pretrained(resolve_model(confine_model(self.model.value)))
-        tokenizer.chat_template = tokenizer.chat_template or FALLBACK_CHAT_TEMPLATE
+        tokenizer = load_tokenizer(confine_model(self.model.value))
         _, stats = tokenize_examples(tokenizer, splits.train, self.max_length.value)
         self.summary.value = (f"Format <b>{splits.format}</b>: {len(splits.train)} train, {len(splits.validation)} "
                               f"validation examples; {stats['tokens']} train tokens ({stats['answer_tokens']} in "
