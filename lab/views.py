@@ -10,7 +10,8 @@ from dataclasses import fields
 from lab.methods import METHODS
 from lab.runs.store import FINAL, Run, list_runs, queue_position
 
-RUN_COLUMNS = ["id", "state", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss"]
+RUN_COLUMNS = ["id", "state", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss",
+               "eval_rougeL"]
 
 
 def runs_table(root=None) -> list[list]:

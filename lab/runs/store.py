@@ -154,7 +154,8 @@ class Run:
         """One row for tables in the CLI, the app and the widgets."""
         status, config = self.status(), self.config
         train, evals = self.events("train"), self.events("eval")
-        start = next(iter(self.events("start")), {})
+        start = (self.events("start") or [{}])[-1]
+        scored = read_json(self.path / "eval.json", {}).get("rows", [])
         return {
             "id": self.id,
             "name": config.get("name", ""),
@@ -167,6 +168,7 @@ class Run:
             "loss": train[-1].get("loss") if train else None,
             "best_eval_loss": min((e["eval_loss"] for e in evals), default=None),
             "trainable_params": start.get("trainable_params"),
+            "eval_rougeL": scored[-1]["rougeL"] if scored else None,  # the tuned model's, from `lab eval`
             "created": status.get("created"),
             "error": status.get("error"),
             "hint": status.get("hint"),

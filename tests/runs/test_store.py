@@ -96,3 +96,9 @@ def test_config_file_round_trip_and_parse_error(tmp_path):
     path.write_text("method: [unclosed\n")
     with pytest.raises(LabError, match="Cannot parse"):
         TrainConfig.from_file(path)
+
+
+def test_summary_carries_the_evaluation_score(run):
+    write_json_atomic(run.path / "eval.json", {"rows": [{"model": "base", "rougeL": 0.1},
+                                                        {"model": run.id, "rougeL": 0.25}]})
+    assert run.summary()["eval_rougeL"] == 0.25
