@@ -4,9 +4,11 @@
 
 Each English conversation becomes one chat-messages record (user and assistant turns alternating), tagged with
 its topic. The split is fixed: a record goes to validation when a hash of its text falls in the lowest 10 %,
-so it does not depend on file order or a random seed.
+so it does not depend on file order or a random seed. The first question of each conversation, labelled with
+its topic, also makes the text-classification set topics/train.csv (split at read time, stratified).
 """
 
+import csv
 import hashlib
 import json
 from importlib.util import find_spec
@@ -48,6 +50,22 @@ def main() -> None:
         with open(HERE / f"{split}.jsonl", "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         print(f"{split}: {len(rows)} conversations")
+    write_topics(splits)
+
+
+def write_topics(splits: dict) -> None:
+    """One file: the lab's classification reader holds out a stratified share of every topic itself."""
+    (HERE / "topics").mkdir(exist_ok=True)
+    seen = set()
+    with open(HERE / "topics" / "train.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label"])
+        for record in splits["train"] + splits["validation"]:
+            question = record["messages"][0]["content"]
+            if question.lower() not in seen:  # the same question under two topics would be ambiguous
+                seen.add(question.lower())
+                writer.writerow([question, record["topic"]])
+    print(f"topics: {len(seen)} questions")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def read_dataset(
         raise LabError(f"validation_fraction must be in [0, 1), got {validation_fraction}.",
                        "It is the share of train examples held out for validation.", "Use e.g. 0.1, or 0 for none.")
     columns = Columns(prompt=prompt_column, response=response_column, system=system_column, text=text_column)
-    files = _find_files(Path(source))
+    files = find_split_files(Path(source))
     read = {split: _read_file(path, fmt, columns) for split, path in files.items()}
     formats = {split: found for split, (_, found) in read.items()}
     if len(set(formats.values())) > 1:
@@ -53,7 +53,7 @@ def read_dataset(
     return DatasetSplits(train, validation, formats["train"], {split: str(path) for split, path in files.items()})
 
 
-def _find_files(source: Path) -> dict[str, Path]:
+def find_split_files(source: Path) -> dict[str, Path]:
     if not source.exists():
         raise LabError(f"{source} does not exist.", "No file or folder at that path.",
                        "Check the path; give a data file or a folder holding train.* (and optionally validation.*).")
