@@ -8,9 +8,8 @@ import statistics
 import tempfile
 import time
 
-import common  # noqa: F401  (offline settings)
 
-from common import report
+from common import report  # first: it sets the offline environment
 
 REQUESTS = 40
 

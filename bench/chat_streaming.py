@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-import common  # noqa: F401  (offline settings)
 import torch
 
-from common import report
+from common import report  # first: it sets the offline environment
 from lab.generation import GenerationSettings, encode_chat, stream_chat
 from lab.models import DEFAULT_MODEL, load_model
 

@@ -11,9 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import common  # noqa: F401  (offline settings)
 
-from common import report
+from common import report  # first: it sets the offline environment
 
 BARE = "import gradio as gr\nwith gr.Blocks() as d: gr.Markdown('hi')\nd.launch(server_port=int(__import__('sys').argv[1]))"
 

@@ -9,9 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import common  # noqa: F401  (offline settings)
 
-from common import report
+from common import report  # first: it sets the offline environment
 
 HERE = Path(__file__).parent
 ONE_MODEL = "from common import peak_rss_mib; from lab.models import load_model, DEFAULT_MODEL\n" \

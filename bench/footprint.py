@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import common  # noqa: F401  (offline settings)
 
-from common import report
+from common import report  # first: it sets the offline environment
 from lab.models import DEFAULT_MODEL, load_model
 
 AIMS = {"bf16": "-", "8bit": "<= 0.35x", "4bit": "<= 0.25x"}

@@ -13,9 +13,8 @@ import argparse
 import tempfile
 import time
 
-import common  # noqa: F401  (offline settings)
 
-from common import report
+from common import report  # first: it sets the offline environment
 
 
 def plain_peft_trainer(model_dir: str, data: str, steps: int, batch_size: int, max_length: int) -> float:

@@ -1,6 +1,5 @@
 """`lab chat`: one answer with --prompt, an interactive chat without."""
 
-import sys
 import time
 
 from lab.cli import print_json
