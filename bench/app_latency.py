@@ -9,7 +9,7 @@ import tempfile
 import time
 
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 
 REQUESTS = 40
 

@@ -6,7 +6,7 @@ import time
 
 import torch
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 from lab.generation import GenerationSettings, encode_chat, stream_chat
 from lab.models import DEFAULT_MODEL, load_model
 

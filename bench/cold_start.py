@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 
 BARE = "import gradio as gr\nwith gr.Blocks() as d: gr.Markdown('hi')\nd.launch(server_port=int(__import__('sys').argv[1]))"
 

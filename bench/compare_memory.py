@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 
 HERE = Path(__file__).parent
 ONE_MODEL = "from common import peak_rss_mib; from lab.models import load_model, DEFAULT_MODEL\n" \

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 from lab.models import DEFAULT_MODEL, load_model
 
 AIMS = {"bf16": "-", "8bit": "<= 0.35x", "4bit": "<= 0.25x"}

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 
-from common import report  # first: it sets the offline environment
+from common import report  # before any lab import: it sets the offline environment
 
 
 def plain_peft_trainer(model_dir: str, data: str, steps: int, batch_size: int, max_length: int) -> float:
