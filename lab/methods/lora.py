@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lab.errors import LabError
-from lab.methods.base import QUANTISED, MethodConfig, check_target_modules, param, prepare_quantised
+from lab.methods.base import QUANTISED, MethodConfig, check_target_modules, param, peft_task, prepare_quantised
 
 
 def as_module_list(value):
@@ -41,7 +41,7 @@ class LoraMethod(MethodConfig):
 
         check_target_modules(model, self.target_modules, self.name)
         model = prepare_quantised(model, precision)
-        config = LoraConfig(task_type="CAUSAL_LM", r=self.r, lora_alpha=self.alpha, lora_dropout=self.dropout,
+        config = LoraConfig(task_type=peft_task(model), r=self.r, lora_alpha=self.alpha, lora_dropout=self.dropout,
                             target_modules=self.target_modules)
         return get_peft_model(model, config)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, param, prepare_quantised
+from lab.methods.base import MethodConfig, param, peft_task, prepare_quantised
 
 
 @dataclass
@@ -23,6 +23,6 @@ class PrefixTuningMethod(MethodConfig):
         from peft import PrefixTuningConfig, get_peft_model
 
         model = prepare_quantised(model, precision)
-        config = PrefixTuningConfig(task_type="CAUSAL_LM", num_virtual_tokens=self.num_virtual_tokens,
+        config = PrefixTuningConfig(task_type=peft_task(model), num_virtual_tokens=self.num_virtual_tokens,
                                     prefix_projection=self.projection)
         return get_peft_model(model, config)

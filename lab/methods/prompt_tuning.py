@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, param, prepare_quantised
+from lab.methods.base import MethodConfig, param, peft_task, prepare_quantised
 
 
 @dataclass
@@ -30,7 +30,7 @@ class PromptTuningMethod(MethodConfig):
         model = prepare_quantised(model, precision)
         text_init = self.init == "text"
         config = PromptTuningConfig(
-            task_type="CAUSAL_LM",
+            task_type=peft_task(model),
             num_virtual_tokens=self.num_virtual_tokens,
             prompt_tuning_init=PromptTuningInit.TEXT if text_init else PromptTuningInit.RANDOM,
             prompt_tuning_init_text=self.init_text if text_init else None,

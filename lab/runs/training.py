@@ -53,20 +53,27 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
 
 def train(run: Run, resume: bool = False):
     """Train to the end (or a stop request); save the result; return the final state and the tuned model."""
-    from transformers import DataCollatorForSeq2Seq
-
-    from lab.runs.sampling import LengthBatchTrainer
+    from transformers import DataCollatorForSeq2Seq, DataCollatorWithPadding
 
     from lab.models import load_model
+    from lab.runs import classification
     from lab.runs.callbacks import RunFolderCallback
     from lab.runs.model_card import write_model_card
+    from lab.runs.sampling import LengthBatchTrainer
 
     config = run.train_config()
     method = config.method_config()
-    model, tokenizer, info = load_model(config.model, config.precision)
+    classify = config.task == "classify"
+    splits = config.read_data() if classify else None
+    model, tokenizer, info = load_model(config.model, config.precision, labels=splits.labels if classify else None)
     torch.manual_seed(config.seed)
     model = method.apply(model, config.precision)
-    train_data, eval_data, stats = build_datasets(config, tokenizer)
+    if classify:
+        train_data, eval_data, stats = classification.build_datasets(config, tokenizer, splits)
+        collator = DataCollatorWithPadding(tokenizer)
+    else:
+        train_data, eval_data, stats = build_datasets(config, tokenizer)
+        collator = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     callback = RunFolderCallback(run, trainable, info.parameters, stats)
     trainer = LengthBatchTrainer(
@@ -74,8 +81,9 @@ def train(run: Run, resume: bool = False):
         args=training_arguments(config, run, info.device, eval_data is not None, resume),
         train_dataset=train_data,
         eval_dataset=eval_data,
-        data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100),
+        data_collator=collator,
         processing_class=tokenizer,
+        compute_metrics=classification.compute_metrics if classify else None,
         callbacks=[callback],
     )
     checkpoint = run.last_checkpoint() if resume else None

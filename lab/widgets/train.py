@@ -17,6 +17,7 @@ from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL
 from lab.paths import confine, confine_model
 from lab.runs import TrainConfig, get_run, resume_run, start_run, stop_run
+from lab.runs.config import TASKS
 from lab.runs.launcher import resolve_data
 from lab.runs.store import FINAL
 from lab.widgets.base import Panel, model_picker
@@ -27,6 +28,7 @@ class TrainPanel(Panel):
                  poll_seconds: float = 1.0):
         self.model, self.precision = model_picker(model, precision)
         self.data = w.Text(value=data, description="data")
+        self.task = w.Dropdown(options=list(TASKS), value="chat", description="task")
         self.method = w.Dropdown(options=list(METHODS), value="lora", description="method")
         self.settings = w.Textarea(value=views.method_defaults_text("lora"), description="settings",
                                    layout=w.Layout(height="90px"))
@@ -46,7 +48,7 @@ class TrainPanel(Panel):
         self._watcher: threading.Thread | None = None
         super().__init__([
             w.HBox([self.model, self.precision, self.data]),
-            w.HBox([self.method, self.steps, self.learning_rate]),
+            w.HBox([self.task, self.method, self.steps, self.learning_rate]),
             w.HBox([self.batch_size, self.max_length]),
             w.HBox([self.settings, self.help]),
             w.HBox([self.start_button, self.stop_button, self.resume_button]),
@@ -66,8 +68,8 @@ class TrainPanel(Panel):
 
     def config(self) -> TrainConfig:
         steps = self.steps.value
-        return TrainConfig(model=confine_model(self.model.value), precision=self.precision.value,
-                           method=self.method.value, method_params=views.parse_settings(self.settings.value),
+        return TrainConfig(task=self.task.value, model=confine_model(self.model.value),
+                           precision=self.precision.value, method=self.method.value, method_params=views.parse_settings(self.settings.value),
                            data=str(confine(resolve_data(self.data.value), "data path")),
                            max_steps=steps, learning_rate=self.learning_rate.value, batch_size=self.batch_size.value,
                            max_length=self.max_length.value, eval_steps=max(1, steps // 3),
