@@ -8,6 +8,9 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("data", help="check a dataset: format, sizes, preview with token counts")
     parser.add_argument("path", help="a data file, or a folder with train/validation files")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="whose tokenizer and chat template render it")
+    parser.add_argument("--task", default="chat", help="chat, or classify: labels and class counts (chat)")
+    parser.add_argument("--text-column", help="classify: the text column (auto-detected)")
+    parser.add_argument("--label-column", help="classify: the label column (auto-detected)")
     parser.add_argument("--format", default="auto")
     parser.add_argument("--prompt-column")
     parser.add_argument("--response-column")
@@ -17,8 +20,30 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def classify_report(args) -> int:
+    from lab.data import read_classification
+
+    splits = read_classification(args.path, text_column=args.text_column, label_column=args.label_column)
+    report = {"labels": splits.labels, "counts": splits.counts, "train": len(splits.train),
+              "validation": len(splits.validation), "preview": [
+                  {"text": text, "label": splits.labels[label]} for text, label in splits.train[: args.n]]}
+    if args.json:
+        print_json(report)
+        return 0
+    print(f"{len(splits.labels)} classes: {report['train']} train, {report['validation']} validation examples")
+    for label in splits.labels:
+        train, validation = splits.counts["train"].get(label, 0), splits.counts["validation"].get(label, 0)
+        print(f"  {label:24} {train:5} train {validation:5} validation")
+    for row in report["preview"]:
+        print(f"\n[{row['label']}] {row['text']}")
+    return 0
+
+
 def run(args) -> int:
     from lab.data import preview, read_dataset, tokenize_examples
+
+    if args.task == "classify":
+        return classify_report(args)
     from lab.models.loading import load_tokenizer
 
     splits = read_dataset(args.path, fmt=args.format, prompt_column=args.prompt_column,

@@ -71,7 +71,7 @@ def _stratified_split(rows, fraction: float, seed: int):
 
 
 def read_classification(source: str | Path, text_column: str | None = None, label_column: str | None = None,
-                        validation_fraction: float = 0.2, seed: int = 0) -> ClassificationSplits:
+                        validation_fraction: float = 0.1, seed: int = 0) -> ClassificationSplits:
     files = find_split_files(Path(source))
     train = _read(files["train"], text_column, label_column)
     if "validation" in files:

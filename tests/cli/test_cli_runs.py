@@ -55,6 +55,13 @@ def test_data_reports_format_sizes_and_preview(capsys, tiny_model_dir):
     assert report["train_tokens"]["answer_tokens"] > 0
 
 
+def test_data_for_classification_reports_classes(capsys):
+    code, out, _ = run_cli(capsys, "data", "sample_data/topics", "--task", "classify", "--n", "2", "--json")
+    report = json.loads(out)
+    assert code == 0 and len(report["labels"]) == 21 and len(report["preview"]) == 2
+    assert sum(report["counts"]["train"].values()) == report["train"]
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
