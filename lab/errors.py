@@ -1,5 +1,7 @@
 """One error type for everything a user can get wrong: what happened, why, and what to do."""
 
+from dataclasses import fields
+
 
 class LabError(Exception):
     """An actionable error. Every face (CLI, app, widgets) shows it the same way, without a traceback."""
@@ -19,3 +21,13 @@ class LabError(Exception):
 
     def to_dict(self) -> dict:
         return {"error": self.what, "why": self.why, "fix": self.fix}
+
+
+def from_known_fields(cls, data: dict, unknown_what: str, known_what: str):
+    """Build dataclass `cls` from `data`, refusing keys it does not have with a list of the ones it does."""
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise LabError(f"{unknown_what} {', '.join(unknown)}.", "",
+                       f"{known_what}: {', '.join(sorted(known)) or 'no settings'}.")
+    return cls(**data)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-
-from lab.errors import LabError
+from lab.errors import LabError, from_known_fields
 from lab.methods.base import MethodConfig
 from lab.methods.full import FullMethod
 from lab.methods.head_only import HeadOnlyMethod
@@ -22,13 +20,7 @@ METHODS: dict[str, type[MethodConfig]] = {
 def build_method(name: str, params: dict | None = None) -> MethodConfig:
     if name not in METHODS:
         raise LabError(f"Unknown tuning method '{name}'.", "", f"Use one of: {', '.join(METHODS)}.")
-    cls, params = METHODS[name], dict(params or {})
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise LabError(f"{name} has no setting {', '.join(unknown)}.", "",
-                       f"{name} takes: {', '.join(sorted(known)) or 'no settings'}.")
-    return cls(**params)
+    return from_known_fields(METHODS[name], dict(params or {}), f"{name} has no setting", f"{name} takes")
 
 
 __all__ = ["METHODS", "MethodConfig", "build_method"]

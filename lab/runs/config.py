@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from lab.errors import LabError
+from lab.errors import LabError, from_known_fields
 from lab.methods import METHODS, build_method
 from lab.models import DEFAULT_MODEL, PRECISIONS
 
@@ -102,12 +102,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise LabError(f"Unknown training setting(s): {', '.join(unknown)}.", "",
-                           f"Known settings: {', '.join(sorted(known))}.")
-        return cls(**data)
+        return from_known_fields(cls, data, "Unknown training setting(s):", "Known settings")
 
     @classmethod
     def from_file(cls, path: str | Path) -> "TrainConfig":
