@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import torch
+
 from lab.errors import LabError
 from lab.models import LoadedModel, load_model
 from lab.runs.store import Run
@@ -18,6 +20,27 @@ def check_result(run: Run) -> None:
         raise LabError(f"Run {run.id} has no trained adapter yet (it is {run.state}).",
                        "The adapter is saved when a run completes or is stopped.",
                        "Wait for the run to finish, or stop it to save what it has learned.")
+
+
+def run_labels(run: Run) -> list[str] | None:
+    """A classify run's class names (recorded in its start event), or None for a chat run."""
+    if run.config.get("task", "chat") != "classify":
+        return None
+    start = run.events("start")
+    return start[0]["data"]["labels"] if start else run.train_config().read_data().labels
+
+
+def load_base(run: Run, precision: str | None = None) -> LoadedModel:
+    """The model a run started from. A classify run's new head is seeded, so this is the head it trained from."""
+    config, labels = run.config, run_labels(run)
+    if labels:
+        torch.manual_seed(config.get("seed", 0))
+    return load_model(config["model"], precision or config["precision"], labels=labels)
+
+
+def load_whole(run: Run) -> LoadedModel:
+    """A full or head-only run's result: a whole model (with its classification head for classify runs)."""
+    return load_model(str(run.adapter_dir), "fp32", labels=run_labels(run))
 
 
 def detach(peft_model):
@@ -41,8 +64,10 @@ def variants(runs: list[Run], precision: str | None = None, with_base: bool = Tr
     if len(models) > 1:
         raise LabError("These runs tuned different base models.", ", ".join(sorted(models)),
                        "Compare runs of the same base model.")
-    first = runs[0].config
-    base, tokenizer, _ = load_model(first["model"], precision or first["precision"])
+    if len({run.config.get("task", "chat") for run in runs}) > 1:
+        raise LabError("These runs do different tasks.", "Chat runs and classify runs give different outputs.",
+                       "Compare runs of one task.")
+    base, tokenizer, _ = load_base(runs[0], precision)
     if with_base:
         yield "base", base, tokenizer
     for run in runs:
@@ -52,7 +77,7 @@ def variants(runs: list[Run], precision: str | None = None, with_base: bool = Tr
             yield run.id, tuned, tokenizer
             base = detach(tuned)
         else:
-            full, _, _ = load_model(str(run.adapter_dir), "fp32")
+            full, _, _ = load_whole(run)
             yield run.id, full, tokenizer
             del full
 
@@ -62,10 +87,9 @@ def load_tuned(run: Run, precision: str | None = None) -> LoadedModel:
     from peft import PeftModel
 
     check_result(run)
-    config = run.config
     if not is_peft(run):
-        return load_model(str(run.adapter_dir), precision or "fp32")
-    base, tokenizer, info = load_model(config["model"], precision or config["precision"])
+        return load_whole(run)
+    base, tokenizer, info = load_base(run, precision)
     tuned = PeftModel.from_pretrained(base, str(run.adapter_dir))
     tuned.eval()
     return LoadedModel(tuned, tokenizer, info)

@@ -54,8 +54,13 @@ def score(model, tokenizer, examples, max_length: int, settings: GenerationSetti
 
 
 def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation") -> dict:
-    """Base vs tuned on the same examples of a split; stored as the run's eval.json and returned."""
+    """Base vs tuned on the same examples of a split; stored as the run's eval.json and returned. A classify run
+    is scored by lab.classify.evaluate_classifier (accuracy, F1, per-class report, confusion matrix)."""
     run = ref if isinstance(ref, Run) else get_run(ref)
+    if run.config.get("task") == "classify":
+        from lab.classify import evaluate_classifier
+
+        return evaluate_classifier(run, max_examples, split)
     config, examples = split_examples(run, split, max_examples)
     settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=0)
     rows = []

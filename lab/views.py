@@ -10,8 +10,8 @@ from dataclasses import fields
 from lab.methods import METHODS
 from lab.runs.store import FINAL, Run, list_runs, queue_position
 
-RUN_COLUMNS = ["id", "state", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss",
-               "eval_rougeL"]
+RUN_COLUMNS = ["id", "state", "task", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss",
+               "eval_rougeL", "accuracy"]
 
 
 def runs_table(root=None) -> list[list]:
@@ -26,8 +26,10 @@ def runs_table(root=None) -> list[list]:
     return rows
 
 
-def finished_run_ids(root=None) -> list[str]:
-    return [r.id for r in list_runs(root) if (r.adapter_dir / "README.md").exists()]
+def finished_run_ids(root=None, task: str | None = None) -> list[str]:
+    """Runs with a saved result, newest first; only those of `task` (chat or classify) when given."""
+    return [r.id for r in list_runs(root) if (r.adapter_dir / "README.md").exists()
+            and task in (None, r.config.get("task", "chat"))]
 
 
 def latest_active_run(root=None) -> Run | None:

@@ -10,7 +10,7 @@ import warnings
 
 from lab.errors import LabError
 
-COMMANDS = ("info", "models", "chat", "data", "train", "runs", "eval", "compare", "export", "app")
+COMMANDS = ("info", "models", "chat", "data", "train", "runs", "eval", "compare", "predict", "export", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,12 +21,10 @@ def add_parser(subparsers) -> None:
 
 
 def classify_report(args) -> int:
-    from lab.data import read_classification
+    from lab.data import describe_classification, read_classification
 
     splits = read_classification(args.path, text_column=args.text_column, label_column=args.label_column)
-    report = {"labels": splits.labels, "counts": splits.counts, "train": len(splits.train),
-              "validation": len(splits.validation), "preview": [
-                  {"text": text, "label": splits.labels[label]} for text, label in splits.train[: args.n]]}
+    report = describe_classification(splits, args.n)
     if args.json:
         print_json(report)
         return 0

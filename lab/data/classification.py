@@ -95,3 +95,13 @@ def read_classification(source: str | Path, text_column: str | None = None, labe
         counts={"train": dict(Counter(label for _, label in train)),
                 "validation": dict(Counter(label for _, label in validation))},
     )
+
+
+def describe_classification(splits: ClassificationSplits, n: int = 5) -> dict:
+    """What a preview shows: classes, counts per split and a labelled training text from each of n classes."""
+    first_of_class = {}
+    for text, label in splits.train:
+        first_of_class.setdefault(label, text)
+    preview = [{"text": text, "label": splits.labels[label]} for label, text in list(first_of_class.items())[:n]]
+    return {"labels": splits.labels, "counts": splits.counts, "train": len(splits.train),
+            "validation": len(splits.validation), "preview": preview}

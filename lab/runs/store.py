@@ -160,6 +160,7 @@ class Run:
             "id": self.id,
             "name": config.get("name", ""),
             "state": status.get("state"),
+            "task": config.get("task", "chat"),
             "method": config.get("method"),
             "model": config.get("model"),
             "precision": config.get("precision"),
@@ -168,7 +169,8 @@ class Run:
             "loss": train[-1].get("loss") if train else None,
             "best_eval_loss": min((e["eval_loss"] for e in evals), default=None),
             "trainable_params": start.get("trainable_params"),
-            "eval_rougeL": scored[-1]["rougeL"] if scored else None,  # the tuned model's, from `lab eval`
+            "eval_rougeL": scored[-1].get("rougeL") if scored else None,  # the tuned model's, from `lab eval`
+            "accuracy": evals[-1].get("accuracy") if evals else None,  # classify runs: the latest validation score
             "created": status.get("created"),
             "error": status.get("error"),
             "hint": status.get("hint"),

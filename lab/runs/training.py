@@ -65,6 +65,7 @@ def train(run: Run, resume: bool = False):
     method = config.method_config()
     classify = config.task == "classify"
     splits = config.read_data() if classify else None
+    torch.manual_seed(config.seed)  # a classifier's new head: the same one lab.adapters.load_base rebuilds
     model, tokenizer, info = load_model(config.model, config.precision, labels=splits.labels if classify else None)
     torch.manual_seed(config.seed)
     model = method.apply(model, config.precision)
