@@ -54,10 +54,13 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                                      info="the sample set, or a data file or folder on this machine")
                 upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)", file_types=[".jsonl", ".json", ".csv", ".txt"])
                 max_length = gr.Number(value=512, precision=0, label="max length (tokens)")
+                data_task = gr.Radio(list(TASKS), value="chat", label="task",
+                                     info="classify: text and label columns, e.g. sample_data/topics")
             preview_button = gr.Button("Preview")
             data_summary = gr.Markdown()
             data_table = gr.Dataframe(label="rendered examples", wrap=True)
-            preview_button.click(h.preview_data, [model, sample, upload, max_length], [data_summary, data_table],
+            preview_button.click(h.preview_data, [model, sample, upload, max_length, data_task],
+                                 [data_summary, data_table],
                                  api_name="data_preview")
 
         with gr.Tab("Train"):
@@ -137,6 +140,18 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                            [chatbot, message], api_name="chat", concurrency_limit=2)
             clear.click(lambda: [], None, chatbot, api_name="chat_clear")
 
+        with gr.Tab("Classify") as classify_tab:
+            classify_runs = gr.Dropdown([], multiselect=True, label="classify runs", allow_custom_value=True)
+            texts = gr.Textbox("What is AI?\nWho was the first president?", lines=3, label="texts, one per line")
+            with gr.Row():
+                predict_button = gr.Button("Predict", variant="primary")
+                classify_eval_button = gr.Button("Evaluate on validation (before vs after)")
+            predict_view = gr.HTML()
+            classify_eval_view = gr.HTML()
+            predict_button.click(h.predict, [classify_runs, texts], predict_view, api_name="predict")
+            classify_eval_button.click(h.classify_evaluate, classify_runs, classify_eval_view,
+                                       api_name="classify_evaluate")
+
         with gr.Tab("Evaluate") as evaluate_tab:
             eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
             with gr.Row():
@@ -151,6 +166,9 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
             trigger(h.adapter_choices, None, [adapter, compare_runs], api_name=False)
         for trigger in (demo.load, runs_tab.select):
             trigger(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
+        for trigger in (demo.load, classify_tab.select):
+            trigger(lambda: gr.update(choices=views.finished_run_ids(task="classify")), None, classify_runs,
+                    api_name=False)
         for trigger in (demo.load, evaluate_tab.select):
             trigger(lambda: gr.update(choices=views.finished_run_ids()), None, eval_run, api_name=False)
     return demo

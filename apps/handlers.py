@@ -74,9 +74,11 @@ def data_source(sample: str | None, upload) -> str:
 
 
 @shows_errors
-def preview_data(model: str, sample: str, upload, max_length: int) -> tuple[str, pd.DataFrame]:
+def preview_data(model: str, sample: str, upload, max_length: int, task: str = "chat") -> tuple[str, pd.DataFrame]:
     from lab.data import preview, read_dataset, tokenize_examples
 
+    if task == "classify":
+        return preview_classes(data_source(sample, upload))
     splits = read_dataset(data_source(sample, upload))
     tokenizer = _tokenizer(confine_model(model))
     _, stats = tokenize_examples(tokenizer, splits.train, int(max_length))
@@ -85,6 +87,20 @@ def preview_data(model: str, sample: str, upload, max_length: int) -> tuple[str,
                f"{stats['truncated']} truncated, {stats['dropped_no_answer']} dropped.")
     table = pd.DataFrame(preview(tokenizer, splits.train, n=8, max_length=int(max_length)))
     return summary, table
+
+
+def preview_classes(source: str) -> tuple[str, pd.DataFrame]:
+    """Classes with their counts per split and one training text of each."""
+    from lab.data import describe_classification, read_classification
+
+    splits = read_classification(source)
+    summary = describe_classification(splits, n=len(splits.labels))
+    examples = {row["label"]: row["text"] for row in summary["preview"]}
+    table = pd.DataFrame([[label, summary["counts"]["train"].get(label, 0),
+                           summary["counts"]["validation"].get(label, 0), examples.get(label, "")]
+                          for label in splits.labels], columns=["class", "train", "validation", "example"])
+    return (f"**{len(splits.labels)} classes**: {summary['train']} train and {summary['validation']} validation "
+            "examples."), table
 
 
 @functools.lru_cache(maxsize=4)
@@ -143,7 +159,7 @@ def run_choices():
 
 
 def adapter_choices():
-    finished = views.finished_run_ids()
+    finished = views.finished_run_ids(task="chat")
     return gr.update(choices=[BASE, *finished]), gr.update(choices=finished)
 
 
@@ -213,7 +229,8 @@ def evaluate(run_id, examples, max_new_tokens) -> pd.DataFrame:
     if not run_id:
         raise LabError("No run chosen.", "", "Pick a finished run.")
     result = evaluate_run(run_id, max_examples=int(examples), max_new_tokens=int(max_new_tokens))
-    columns = ["model", "loss", "perplexity", "rougeL", "exact_match"]
+    columns = ["model", "accuracy", "f1"] if result.get("task") == "classify" else [
+        "model", "loss", "perplexity", "rougeL", "exact_match"]
     return pd.DataFrame([[row[c] for c in columns] for row in result["rows"]], columns=columns)
 
 
@@ -239,3 +256,23 @@ def chat(message, history, adapter, model, precision, system_prompt, max_new_tok
         answer += piece
         yield history + [{"role": "assistant", "content": answer}], ""
     yield history + [{"role": "assistant", "content": answer}], ""
+
+
+@shows_errors
+def predict(run_ids, texts: str) -> str:
+    from lab.classify import predict as predict_labels
+    from lab.classify_views import probabilities_html
+
+    if not run_ids:
+        raise LabError("No run chosen.", "", "Pick one or more finished classify runs.")
+    return probabilities_html(predict_labels(list(run_ids), (texts or "").splitlines()))
+
+
+@shows_errors
+def classify_evaluate(run_ids) -> str:
+    from lab.classify import evaluate_classifier
+    from lab.classify_views import evaluation_html
+
+    if not run_ids:
+        raise LabError("No run chosen.", "", "Pick a finished classify run.")
+    return "".join(evaluation_html(evaluate_classifier(run_id)) for run_id in run_ids)

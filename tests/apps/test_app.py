@@ -95,3 +95,20 @@ def test_bad_input_shows_a_message_and_the_app_stays_up(client):
         client.predict("tiny-random-llama", "fp32", "lora", "", "/etc/passwd", None, 5, 1e-3, 2, 64,
                        api_name="/train_start")
     assert client.predict(api_name="/runs") is not None  # still serving
+
+
+def test_classify_preview_train_predict_and_evaluate(client, tiny_encoder_dir):
+    summary, table = client.predict(str(tiny_encoder_dir), "sample_data/topics", None, 64, "classify",
+                                    api_name="/data_preview")
+    assert "21 classes" in summary and len(table["data"]) == 21 and table["headers"][0] == "class"
+
+    run_id = client.predict(str(tiny_encoder_dir), "fp32", "head_only", "top_layers: 0", "sample_data/topics", None,
+                            3, 5e-2, 8, 32, "classify", api_name="/train_start")
+    wait_until(client, run_id, ["completed"])
+    assert "lab-predict" in client.predict([run_id], "What is AI?\nTell me a joke", api_name="/predict")
+    page = client.predict([run_id], api_name="/classify_evaluate")
+    assert page.count("<svg") == 2 and "macro-F1" in page
+    metrics = client.predict(run_id, 5, 4, api_name="/evaluate")
+    assert metrics["headers"] == ["model", "accuracy", "f1"]
+    with pytest.raises(Exception, match="No run chosen"):
+        client.predict([], "hello", api_name="/predict")
