@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from lab.models import DEFAULT_MODEL
 from lab.widgets.chat import ChatPanel
+from lab.widgets.classify import ClassifyPanel
 from lab.widgets.compare import ComparePanel
 from lab.widgets.data import DataPanel
 from lab.widgets.model import ModelPanel
@@ -24,6 +25,7 @@ def Lab(model: str = DEFAULT_MODEL, precision: str = "4bit", data: str = "sample
         "Runs": RunsPanel(),
         "Compare": ComparePanel(),
         "Chat": ChatPanel(model, precision),
+        "Classify": ClassifyPanel(),
     }
     tabs = w.Tab(children=list(panels.values()))
     tabs.titles = tuple(panels)
@@ -31,4 +33,4 @@ def Lab(model: str = DEFAULT_MODEL, precision: str = "4bit", data: str = "sample
     return tabs
 
 
-__all__ = ["ChatPanel", "ComparePanel", "DataPanel", "Lab", "ModelPanel", "RunsPanel", "TrainPanel"]
+__all__ = ["ChatPanel", "ClassifyPanel", "ComparePanel", "DataPanel", "Lab", "ModelPanel", "RunsPanel", "TrainPanel"]

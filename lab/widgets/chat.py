@@ -18,7 +18,7 @@ from lab.widgets.base import MODELS, Panel, model_picker
 class ChatPanel(Panel):
     def __init__(self, model: str = DEFAULT_MODEL, precision: str = "4bit"):
         self.model, self.precision = model_picker(model, precision)
-        self.adapter = w.Dropdown(options=[BASE, *views.finished_run_ids()], value=BASE, description="adapter")
+        self.adapter = w.Dropdown(options=[BASE, *views.finished_run_ids(task="chat")], value=BASE, description="adapter")
         self.system_prompt = w.Text(description="system")
         self.max_new_tokens = w.BoundedIntText(value=128, min=1, max=2048, description="max tokens")
         self.temperature = w.BoundedFloatText(value=0.0, min=0, max=2, step=0.1, description="temperature")

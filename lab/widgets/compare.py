@@ -12,7 +12,7 @@ from lab.widgets.base import Panel
 
 class ComparePanel(Panel):
     def __init__(self):
-        self.runs = w.SelectMultiple(options=views.finished_run_ids(), description="runs")
+        self.runs = w.SelectMultiple(options=views.finished_run_ids(task="chat"), description="runs")
         self.prompt = w.Text(value="What is AI?", description="prompt")
         self.max_new_tokens = w.BoundedIntText(value=64, min=1, max=2048, description="max tokens")
         self.seed = w.IntText(value=0, description="seed")
@@ -25,7 +25,7 @@ class ComparePanel(Panel):
         self.on_click(self.refresh_button, self.refresh)
 
     def refresh(self) -> None:
-        self.runs.options = views.finished_run_ids()
+        self.runs.options = views.finished_run_ids(task="chat")
 
     def compare(self) -> list[dict]:
         from lab.compare import compare

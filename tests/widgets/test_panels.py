@@ -3,7 +3,7 @@
 import pytest
 
 from lab.runs import list_runs
-from lab.widgets import ChatPanel, ComparePanel, DataPanel, Lab, ModelPanel, RunsPanel, TrainPanel
+from lab.widgets import ChatPanel, ClassifyPanel, ComparePanel, DataPanel, Lab, ModelPanel, RunsPanel, TrainPanel
 from tests.runs.conftest import wait_for
 
 ASSETS = "tests/assets/data/messages.jsonl"
@@ -98,7 +98,7 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
 
 def test_lab_shows_every_panel_in_tabs(home, tiny_model_dir):
     tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
-    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat")
+    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat", "Classify")
 
 
 def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir):
@@ -109,3 +109,27 @@ def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir
     panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
     assert panel.run_id.value == run.id
     wait_for(lambda: "completed" in panel.status.value)
+
+
+def test_classify_panels_preview_classes_then_predict_and_evaluate_a_run(home, tiny_encoder_dir):
+    from lab.runs import TrainConfig, start_run
+
+    data = DataPanel("sample_data/topics", str(tiny_encoder_dir))
+    data.task.value = "classify"
+    data.preview_button.click()
+    assert "21 classes" in data.summary.value and data.message.value == ""
+
+    panel = ClassifyPanel()
+    panel.predict_button.click()
+    assert "No run chosen" in panel.message.value
+
+    run = start_run(TrainConfig(task="classify", model=str(tiny_encoder_dir), method="head_only",
+                                method_params={"top_layers": 0}, data="sample_data/topics", max_steps=2,
+                                batch_size=8, max_length=32))
+    assert run.wait(timeout=120) == "completed"
+    panel.refresh_button.click()
+    panel.runs.value = (run.id,)
+    panel.predict_button.click()
+    assert "lab-predict" in panel.result.value and panel.message.value == ""
+    panel.evaluate_button.click()
+    assert panel.result.value.count("<svg") == 2
