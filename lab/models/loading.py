@@ -88,6 +88,10 @@ def _quantization_config(precision, quant_type, double_quant, compute_dtype):
     )
 
 
+def _no_load_report(record: logging.LogRecord) -> bool:
+    return "LOAD REPORT" not in record.getMessage()
+
+
 def check_precision(precision: str, device: str) -> None:
     if precision not in PRECISIONS:
         raise LabError(
@@ -169,7 +173,15 @@ def load_model(
             kwargs.update(num_labels=len(labels), id2label=dict(enumerate(labels)),
                           label2id={label: i for i, label in enumerate(labels)}, pad_token_id=tokenizer.pad_token_id)
         auto = AutoModelForSequenceClassification if labels else AutoModelForCausalLM
-        model = auto.from_pretrained(path, **kwargs)
+        # A new head is missing from the checkpoint by design: drop the load report that warns about it (a filter,
+        # as raising this logger's level makes transformers warn about tensor-parallel plans instead).
+        report = logging.getLogger("transformers.modeling_utils")
+        if labels:
+            report.addFilter(_no_load_report)
+        try:
+            model = auto.from_pretrained(path, **kwargs)
+        finally:
+            report.removeFilter(_no_load_report)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise LabError(
             f"Could not load model '{name}' from {path}.",

@@ -15,10 +15,11 @@ BUNDLED_SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def resolve_data(data: str) -> str:
-    """Absolute, so the worker finds the data whatever its working folder; 'sample_data' works from anywhere."""
+    """Absolute, so the worker finds the data whatever its working folder; 'sample_data' and 'sample_data/...'
+    (e.g. sample_data/topics) work from anywhere."""
     path = Path(data).expanduser()
-    if not path.exists() and data.rstrip("/") == "sample_data" and BUNDLED_SAMPLE_DATA.is_dir():
-        path = BUNDLED_SAMPLE_DATA
+    if not path.exists() and Path(data).parts[:1] == ("sample_data",):
+        path = BUNDLED_SAMPLE_DATA.joinpath(*Path(data).parts[1:])
     if not path.exists():
         raise LabError(f"Data '{data}' does not exist.", "", "Give a data file or a folder with train/validation files.")
     return str(path.resolve())
@@ -32,16 +33,23 @@ def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
                             start_new_session=True, env=os.environ.copy())
 
 
-def start_run(config: TrainConfig | dict, out: str | Path | None = None) -> Run:
-    """Create the run folder and start its worker; returns at once. The run waits its turn if another trains."""
+def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: bool = False) -> Run:
+    """Create the run folder and start its worker; returns at once. The run waits its turn if another trains.
+
+    A run estimated not to fit in the device's free memory is refused (a LabError listing the cheapest fixes)
+    unless `force`."""
+    from lab.runs.estimate import check_fits
+
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
     # Fail now, in the caller, for bad data or an unknown or unreachable model: not minutes later in the worker.
-    config.read_data()
+    splits = config.read_data()
     if not Path(config.model).exists():
         from lab.models.registry import resolve_model
 
         resolve_model(config.model)
+    if not force:
+        check_fits(config, splits)
     run = create_run(config, out)
     spawn_worker(run)
     return run
