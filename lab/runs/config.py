@@ -40,6 +40,8 @@ class TrainConfig:
     learning_rate: float = setting(2e-4, "peak learning rate")
     batch_size: int = setting(4, "examples per device step")
     gradient_accumulation: int = setting(1, "device steps per optimiser step")
+    gradient_checkpointing: bool = setting(False, "recompute activations in the backward pass: less memory, "
+                                                  "about a third slower")
     warmup_steps: int = setting(0, "steps of linear learning-rate warm-up")
     seed: int = setting(0, "random seed for data order and initialisation")
     eval_steps: int = setting(50, "evaluate every this many steps (and at the end)")
@@ -57,6 +59,10 @@ class TrainConfig:
             raise LabError("prefix_tuning is not offered for classification.",
                            "The lab tunes classifiers with head_only, lora, prompt_tuning, ia3 or full.",
                            "Pick one of those methods.")
+        if self.gradient_checkpointing and self.method == "prefix_tuning":
+            raise LabError("prefix_tuning cannot use gradient checkpointing.",
+                           "Its virtual keys and values enter as a cache, which checkpointed layers do not keep.",
+                           "Set gradient_checkpointing to false, or use lora or prompt_tuning.")
         if self.precision not in PRECISIONS:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
         self.method_config().check_precision(self.precision)

@@ -44,7 +44,9 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
         disable_tqdm=True,
         use_cpu=device == "cpu",
         bf16=device == "cuda" and torch.cuda.is_bf16_supported() and config.precision != "fp32",
-        activation_checkpointing=False,  # CPU training and prefix tuning cannot use it
+        activation_checkpointing=config.gradient_checkpointing,
+        # non-reentrant: it needs no input that requires grad, so frozen embeddings (peft methods) work too
+        activation_checkpointing_kwargs={"use_reentrant": False} if config.gradient_checkpointing else None,
         include_num_input_tokens_seen="non_padding",
         remove_unused_columns=False,
         dataloader_num_workers=0,

@@ -1,0 +1,356 @@
+"""Will it fit? A run's peak memory and training time, from the model's config and the data, before any weight
+loads; and, when it will not fit, the cheapest changes that make it fit, each with its own estimate.
+
+Parameters are counted exactly: the model is built on the meta device (no memory, no weights) and the run's
+method is applied to it. Memory is weights + gradients + AdamW states + activations + the worker's runtime.
+Time is FLOPs ÷ this device's measured matmul speed, plus a per-step cost (see `lab.runs.probe`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, replace
+
+from lab.errors import LabError
+from lab.runs.config import TrainConfig
+
+GIB = 2**30
+MEMORY_LIMIT_ENV = "LAB_MEMORY_LIMIT"  # e.g. "2GiB": pretend this much is free (a small machine, for tests)
+
+# Bytes kept per token of a batch, per layer and hidden unit (×4 = fp32 floats), for the backward pass.
+# Measured with lab.runs.measure on Llama-shaped models (SDPA attention); a frozen body keeps less, because
+# a matmul whose weight needs no gradient does not keep its input.
+ACTIVATION_FLOATS = {"trains_body": 20.0, "frozen_body": 13.0}
+LOGIT_FLOATS = 3.0  # logits, their log-softmax and its gradient, per token and output unit
+CHECKPOINTED_FLOATS = 2.0  # with gradient checkpointing a layer keeps only its input (+ one layer recomputed)
+TRAIN_EFFICIENCY = 0.75  # share of the matmul peak a training step reaches (bench/train_throughput.py: 75 %)
+STEP_SECONDS, STEP_SECONDS_PER_LAYER = 0.05, 0.005  # measured on the tiny models, where FLOPs are negligible
+QUANT_BYTES = {"4bit": 0.5 + 1 / 64, "8bit": 1.0}  # packed weight + its scale (double-quantised absmax for 4-bit)
+RUNTIME_BYTES = {"cpu": 300 * 2**20, "cuda": 600 * 2**20}  # see runtime_bytes()
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """What the estimate needs from the model: parameter counts by role, and the sizes activations scale with."""
+
+    total: int  # every parameter, tied ones once, adapters included
+    trainable: int
+    quantisable: int  # weights of the Linear layers bitsandbytes would quantise (not the head)
+    matmul: int  # weights each token multiplies through in a forward pass (the output head included)
+    backprop: int  # of those, the ones the gradient flows back through
+    layers: int
+    hidden: int
+    outputs: int  # vocabulary size, or number of labels
+    trains_body: bool  # the transformer blocks' own weights train (full fine-tuning, head_only's top layers)
+
+
+@dataclass(frozen=True)
+class DataShape:
+    """Token counts of the run's data, tokenised as training will: lengths per example, capped at max_length."""
+
+    lengths: tuple[int, ...]
+    validation_tokens: int
+    validation_longest: int
+
+
+@dataclass(frozen=True)
+class Estimate:
+    device: str
+    total_params: int
+    trainable_params: int
+    memory: dict  # part -> bytes: weights, gradients, optimizer, activations, runtime
+    free_bytes: int
+    steps: int
+    tokens: int  # tokens the forward passes compute, padding included
+    seconds: float
+    fixes: tuple = ()  # when it does not fit: Fix records, cheapest first
+
+    @property
+    def peak_bytes(self) -> int:
+        return sum(self.memory.values())
+
+    @property
+    def training_bytes(self) -> int:
+        """The peak less the worker's interpreter and libraries: what lab.runs.measure measures."""
+        return self.peak_bytes - self.memory["runtime"]
+
+    @property
+    def trainable_share(self) -> float:
+        return self.trainable_params / self.total_params
+
+    @property
+    def fits(self) -> bool:
+        return self.peak_bytes <= self.free_bytes
+
+    def to_dict(self) -> dict:
+        return {"device": self.device, "total_params": self.total_params, "trainable_params": self.trainable_params,
+                "trainable_share": self.trainable_share, "memory": dict(self.memory), "peak_bytes": self.peak_bytes,
+                "free_bytes": self.free_bytes, "fits": self.fits, "steps": self.steps, "tokens": self.tokens,
+                "seconds": round(self.seconds, 1),
+                "fixes": [{"fix": f.label, "changes": f.changes, "keeps_result": f.keeps_result,
+                           "peak_bytes": f.estimate.peak_bytes, "fits": f.estimate.fits,
+                           "seconds": round(f.estimate.seconds, 1)} for f in self.fixes]}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One change to the config, what it costs the user, and the run's estimate with it."""
+
+    label: str
+    changes: dict
+    keeps_result: bool  # trains the same model (same data, effective batch and weights), only slower
+    estimate: Estimate
+
+
+# -- the device ---------------------------------------------------------------------------------------------------
+
+def parse_bytes(text: str) -> int:
+    match = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?i?b?)?\s*", text.lower())
+    if not match:
+        raise LabError(f"{MEMORY_LIMIT_ENV}={text!r} is not a size.", "", "Use a size such as 2GiB, 500MB or 1e9.")
+    unit = (match.group(2) or "b").rstrip("b").rstrip("i")
+    return int(float(match.group(1)) * 1024 ** " kmgt".index(unit or " "))
+
+
+def free_memory(device: str) -> int:
+    """Bytes free for a new run on `device`; LAB_MEMORY_LIMIT caps it (to simulate a small machine)."""
+    if device == "cuda":
+        import torch
+
+        free = torch.cuda.mem_get_info()[0]
+    else:
+        import psutil
+
+        free = psutil.virtual_memory().available
+    limit = os.environ.get(MEMORY_LIMIT_ENV)
+    return min(free, parse_bytes(limit)) if limit else free
+
+
+def runtime_bytes(device: str) -> int:
+    """The worker's own memory before the model loads. CPU: torch, transformers, peft and datasets in a fresh
+    interpreter measured 300 MiB of RSS here (beyond the python it starts from). GPU: the CUDA context and
+    cuBLAS workspace, typically 0.5 GiB (not measured by this lab)."""
+    return RUNTIME_BYTES[device]
+
+
+# -- the model ----------------------------------------------------------------------------------------------------
+
+def model_shape(config: TrainConfig, labels: list[str] | None = None) -> ModelShape:
+    """Count parameters on the meta device: the model's config file and the method, no weights."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification
+
+    from lab.methods.base import head_modules
+    from lab.models.registry import resolve_model
+
+    path = resolve_model(config.model)
+    model_config = AutoConfig.from_pretrained(path)
+    if labels:
+        model_config.num_labels = len(labels)
+    auto = AutoModelForSequenceClassification if labels else AutoModelForCausalLM
+    with torch.device("meta"):
+        model = auto.from_config(model_config)
+    model.name_or_path = str(path)  # prompt tuning's text initialisation reads the tokenizer from here
+    heads = {id(m) for m in head_modules(model)}
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    quantisable = sum(m.weight.numel() for m in linears if id(m) not in heads)
+    matmul = sum(m.weight.numel() for m in linears)
+    model = config.method_config().apply(model, "fp32")  # the trainable count does not depend on precision
+    params = list(model.parameters())
+    trainable = sum(p.numel() for p in params if p.requires_grad)
+    whole = not config.method_config().uses_peft
+    trained_linears = sum(m.weight.numel() for m in model.modules()
+                          if isinstance(m, torch.nn.Linear) and m.weight.requires_grad)
+    text = model_config.get_text_config()
+    return ModelShape(
+        total=sum(p.numel() for p in params), trainable=trainable, quantisable=quantisable, matmul=matmul,
+        # peft's adapters sit in (or before) every block, so the gradient crosses the whole body; head_only's
+        # stops at the lowest trained layer
+        backprop=trained_linears if whole and trainable < matmul else matmul,
+        layers=text.num_hidden_layers, hidden=text.hidden_size,
+        outputs=len(labels) if labels else text.vocab_size,
+        trains_body=whole and trained_linears > sum(m.weight.numel() for m in head_modules(model)),
+    )
+
+
+# -- the data -----------------------------------------------------------------------------------------------------
+
+def data_shape(config: TrainConfig, splits=None) -> DataShape:
+    from lab.models.loading import load_tokenizer
+
+    splits = splits or config.read_data()
+    tokenizer = load_tokenizer(config.model)
+    validation = splits.validation[: config.max_validation_examples]
+    if config.task == "classify":
+        def lengths(rows):
+            return [len(ids) for ids in tokenizer([text for text, _ in rows], truncation=True,
+                                                   max_length=config.max_length)["input_ids"]] if rows else []
+    else:
+        from lab.data import tokenize_examples
+
+        def lengths(rows):
+            return [len(r["input_ids"]) for r in tokenize_examples(tokenizer, rows, config.max_length,
+                                                                    config.answer_only)[0]] if rows else []
+    train, held_out = lengths(splits.train), lengths(validation)
+    return DataShape(tuple(train), sum(held_out), max(held_out, default=0))
+
+
+def padded_batches(lengths, batch_size: int) -> list[int]:
+    """Padded token count of each batch: the lab batches examples of similar length (lab.runs.sampling)."""
+    ordered = sorted(lengths)
+    return [batch_size * max(ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
+
+
+# -- the estimate -------------------------------------------------------------------------------------------------
+
+def estimate(config: TrainConfig | dict, splits=None, device: str | None = None) -> Estimate:
+    """Peak memory and training time of `config` on this machine, without loading the model."""
+    from lab.models.loading import default_device
+    from lab.runs.probe import device_speed
+
+    config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
+    device = device or default_device()
+    splits = splits or config.read_data()
+    labels = splits.labels if config.task == "classify" else None
+    model, data = model_shape(config, labels), data_shape(config, splits)
+    speed, free = device_speed(device, config.precision), free_memory(device)
+    result = _estimate(config, model, data, device, speed, free)
+    if result.fits:
+        return result
+
+    def estimate_with(changes: dict) -> Estimate:
+        changed = replace(config, **changes)
+        shape = model_shape(changed, labels) if "method_params" in changes or "method" in changes else model
+        cut = DataShape(tuple(min(n, changed.max_length) for n in data.lengths), data.validation_tokens,
+                        min(data.validation_longest, changed.max_length))
+        return _estimate(changed, shape, cut, device, device_speed(device, changed.precision), free)
+
+    return replace(result, fixes=tuple(ranked_fixes(config, data, estimate_with)))
+
+
+def check_fits(config: TrainConfig, splits=None) -> Estimate:
+    """The estimate, or a LabError with the ranked fixes when the run will not fit."""
+    result = estimate(config, splits)
+    if result.fits:
+        return result
+    parts = ", ".join(f"{part} {format_bytes(n)}" for part, n in result.memory.items())
+    options = "; ".join(f"({i}) {fix.label}: {format_bytes(fix.estimate.peak_bytes)}"
+                        f"{'' if fix.estimate.fits else ', still too much'}, about {format_seconds(fix.estimate.seconds)}"
+                        for i, fix in enumerate(result.fixes, 1))
+    raise LabError(
+        f"This run needs about {format_bytes(result.peak_bytes)} but {format_bytes(result.free_bytes)} is free on "
+        f"{result.device}: it would run out of memory.",
+        f"Estimated from the model's config and the data, before loading: {parts}.",
+        f"Cheapest first: {options}. Or start it anyway with force (`lab train --force`, the 'force' box in the "
+        f"app and the Train panel).",
+    )
+
+
+def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fix]:
+    """One change each (and all of them together when none is enough), ranked: those that fit first, then those
+    that train the same model, then the fastest."""
+    candidates = []  # (label, changes, keeps_result)
+    if config.batch_size > 1:
+        effective = config.batch_size * config.gradient_accumulation
+        for batch in _halvings(config.batch_size):
+            changes = {"batch_size": batch, "gradient_accumulation": math.ceil(effective / batch)}
+            if estimate_with(changes).fits or batch == 1:
+                candidates.append((f"batch_size {batch} with gradient_accumulation "
+                                   f"{changes['gradient_accumulation']} (the same {effective} examples a step)",
+                                   changes, True))
+                break
+    if not config.gradient_checkpointing and config.method != "prefix_tuning":
+        candidates.append(("gradient_checkpointing on (recomputes activations: about a third slower)",
+                           {"gradient_checkpointing": True}, True))
+    if config.precision != "4bit":
+        if config.method_config().uses_peft:
+            candidates.append(("precision 4bit (a quantised base)", {"precision": "4bit"}, False))
+        else:
+            candidates.append((f"method qlora on a 4-bit base (adapters instead of {config.method})",
+                               {"precision": "4bit", "method": "qlora", "method_params": {}}, False))
+    longest = max(data.lengths)
+    for length in _halvings(longest):
+        if length < 16:
+            break
+        if estimate_with({"max_length": length}).fits or length // 2 < 16:
+            cut = sum(n > length for n in data.lengths)
+            candidates.append((f"max_length {length} (cuts {cut} of {len(data.lengths)} examples)",
+                               {"max_length": length}, False))
+            break
+    targets = config.method_params.get("target_modules")
+    if config.method in ("lora", "qlora", "ia3") and targets:
+        candidates.append(("target_modules left to the architecture's default (fewer adapted layers)",
+                           {"method_params": {**config.method_params, "target_modules": None}}, False))
+    fixes = [Fix(label, changes, keeps, estimate_with(changes)) for label, changes, keeps in candidates]
+    if fixes and not any(f.estimate.fits for f in fixes):
+        together = {k: v for f in fixes for k, v in f.changes.items()}
+        fixes.append(Fix("all of these together", together, False, estimate_with(together)))
+    return sorted(fixes, key=lambda f: (not f.estimate.fits, not f.keeps_result, f.estimate.seconds))
+
+
+def _halvings(n: int):
+    while n > 1:
+        n //= 2
+        yield n
+
+
+def format_bytes(n: float) -> str:
+    return f"{n / GIB:.2f} GiB" if n >= GIB else f"{n / 2**20:.0f} MiB"
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
+def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -> Estimate:
+    compute_bytes = 2 if config.precision == "bf16" else 4
+    frozen = model.total - model.trainable
+    quantised = model.quantisable if config.precision in QUANT_BYTES else 0
+    trainable_bytes = compute_bytes if not config.method_config().uses_peft else 4  # peft keeps adapters in fp32
+    weights = (quantised * QUANT_BYTES.get(config.precision, 0) + (frozen - quantised) * compute_bytes
+               + model.trainable * trainable_bytes)
+
+    batches = padded_batches(data.lengths, config.batch_size)
+    longest = max(max(data.lengths), data.validation_longest)
+    per_token = model.layers * model.hidden * (
+        CHECKPOINTED_FLOATS if config.gradient_checkpointing
+        else ACTIVATION_FLOATS["trains_body" if model.trains_body else "frozen_body"])
+    activations = config.batch_size * longest * (per_token + model.outputs * LOGIT_FLOATS) * compute_bytes
+
+    optimizer_steps = config.max_steps or math.ceil(config.epochs * math.ceil(len(batches) / config.gradient_accumulation))
+    device_batches = optimizer_steps * config.gradient_accumulation
+    tokens = round(device_batches * sum(batches) / len(batches))
+    # forward 2N, gradients to the activations 2N (as far down as something trains), weight gradients 2 per
+    # trainable parameter; checkpointing repeats the forward pass
+    flops_per_token = (2 * model.matmul * (2 if config.gradient_checkpointing else 1) + 2 * model.backprop
+                       + 2 * model.trainable)
+    dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
+    seconds = (tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
+               + device_batches * (step_seconds(model, speed) + 2 * dequantise_s)  # forward and backward dequantise
+               + _eval_seconds(config, model, data, optimizer_steps, speed, quantised))
+    return Estimate(
+        device=device, total_params=model.total, trainable_params=model.trainable,
+        memory={"weights": round(weights), "gradients": model.trainable * trainable_bytes,
+                "optimizer": 2 * model.trainable * trainable_bytes, "activations": round(activations),
+                "runtime": runtime_bytes(device)},
+        free_bytes=free, steps=optimizer_steps, tokens=tokens, seconds=seconds,
+    )
+
+
+def _eval_seconds(config, model, data, steps, speed, quantised) -> float:
+    if not data.validation_tokens:
+        return 0.0
+    evaluations = 1 + steps // config.eval_steps + (1 if steps % config.eval_steps else 0)  # + the base model's
+    batches = math.ceil(data.validation_tokens / max(data.validation_longest, 1) / config.batch_size) + 1
+    per_pass = (data.validation_tokens * 2 * model.matmul / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
+                + batches * (step_seconds(model, speed) / 3 + quantised * speed.get(f"{config.precision}_s_per_param", 0.0)))
+    return evaluations * per_pass
+
+
+def step_seconds(model: ModelShape, speed: dict) -> float:
+    """A device step's cost beyond its FLOPs: Python, dispatch and small ops, which grow with the layers."""
+    return STEP_SECONDS + STEP_SECONDS_PER_LAYER * model.layers

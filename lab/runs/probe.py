@@ -1,0 +1,104 @@
+"""How fast this device trains: a short probe (about a second), cached per device in LAB_HOME/probes/."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import time
+
+from lab.home import lab_home
+from lab.methods.base import QUANTISED
+
+SIZE = 1024  # large enough to run at the matmul peak, small enough to time in a fraction of a second
+
+
+def device_key(device: str) -> str:
+    import torch
+
+    if device == "cuda":
+        name = torch.cuda.get_device_name()
+    else:
+        name = f"{platform.machine()}-{_cpu_model()}-{torch.get_num_threads()}threads"
+    return re.sub(r"[^A-Za-z0-9.]+", "-", f"{device}-{name}").strip("-")
+
+
+def _cpu_model() -> str:
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return platform.processor() or "cpu"
+    match = re.search(r"model name\s*:\s*(.+)", text)
+    return match.group(1) if match else "cpu"
+
+
+def device_speed(device: str, precision: str = "fp32") -> dict:
+    """{matmul_flops[, <precision>_s_per_param]}, measured once per device and cached. The bitsandbytes part
+    is only probed for a quantised precision (importing bitsandbytes alone takes seconds)."""
+    path = lab_home() / "probes" / f"{device_key(device)}.json"
+    try:
+        speed = json.loads(path.read_text())
+    except (OSError, ValueError):
+        speed = {}
+    if "matmul_flops" not in speed:
+        speed["matmul_flops"] = matmul_flops(device)
+    elif precision not in QUANTISED or f"{precision}_s_per_param" in speed:
+        return speed
+    if precision in QUANTISED:
+        speed[f"{precision}_s_per_param"] = dequantise_seconds(device, precision)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent probes each write their own
+    tmp.write_text(json.dumps(speed))
+    tmp.replace(path)
+    return speed
+
+
+def _timed(fn, repeats: int, device: str) -> float:
+    import torch
+
+    fn()  # warm-up
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    sync()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        fn()
+    sync()
+    return (time.perf_counter() - start) / repeats
+
+
+def matmul_flops(device: str) -> float:
+    """Matmul FLOP/s at the compute dtype training uses (fp32 on a CPU, bf16 on a GPU that has it)."""
+    import torch
+
+    dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+    a, b = (torch.randn(SIZE, SIZE, device=device, dtype=dtype) for _ in range(2))
+    repeats = 200 if device == "cuda" else 10
+    return 2 * SIZE**3 / _timed(lambda: a @ b, repeats, device)
+
+
+def dequantise_seconds(device: str, precision: str) -> float:
+    """Extra seconds per weight per pass of a bitsandbytes layer over a plain one (it dequantises its weight on
+    every forward and backward pass): the cost of 4/8-bit training that FLOPs do not count. 0 without
+    bitsandbytes (the run will be refused for that anyway)."""
+    import torch
+
+    from lab.models.loading import bitsandbytes_status
+
+    if not bitsandbytes_status()[0]:
+        return 0.0
+    import bitsandbytes as bnb
+
+    x = torch.randn(64, SIZE, device=device, requires_grad=True)
+    plain = torch.nn.Linear(SIZE, SIZE, bias=False).to(device).requires_grad_(False)
+    if precision == "4bit":
+        layer = bnb.nn.Linear4bit(SIZE, SIZE, bias=False, compute_dtype=torch.float32, quant_type="nf4")
+    else:
+        layer = bnb.nn.Linear8bitLt(SIZE, SIZE, bias=False, has_fp16_weights=False)
+    layer.load_state_dict(plain.state_dict())
+    layer = layer.to(device).requires_grad_(False)
+
+    def step(module):
+        return lambda: module(x).sum().backward()
+
+    return max(_timed(step(layer), 5, device) - _timed(step(plain), 5, device), 0.0) / (2 * SIZE**2)
