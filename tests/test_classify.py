@@ -61,3 +61,14 @@ def test_predict_refuses_a_chat_run(tmp_path, lab_home, tiny_model_dir):
         predict([run], ["hello"])
     with pytest.raises(LabError, match="No text"):
         predict([run], ["", " "])
+
+
+def test_cli_predict_and_eval_on_a_classify_run(trained, capsys):
+    from lab.cli import main
+
+    assert main(["predict", str(trained.path), "--text", "What is AI?", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["text"] == "What is AI?" and set(rows[0]["probabilities"]) == {"base", trained.id}
+    assert main(["eval", str(trained.path), "--examples", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy" in out and "precision" in out and "support" in out
