@@ -75,18 +75,22 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                 method_settings = gr.Textbox(views.method_defaults_text("lora"), lines=4, label="method settings")
                 method_help = gr.Markdown(views.method_help("lora"))
             with gr.Row():
+                estimate = gr.Button("Estimate")
+                force = gr.Checkbox(False, label="force", info="start even if the estimate says it will not fit")
                 start = gr.Button("Start", variant="primary")
                 stop = gr.Button("Stop")
                 resume = gr.Button("Resume")
+            estimate_view = gr.Markdown()
             run_id = gr.Textbox(label="run", interactive=False)
             progress = gr.Markdown()
             curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
             notice = gr.Markdown()
             method.change(lambda m: (views.method_defaults_text(m), views.method_help(m)), method,
                           [method_settings, method_help], api_name=False)
-            start.click(h.train_start, [model, precision, method, method_settings, sample, upload, max_steps,
-                                        learning_rate, batch_size, max_length, task], run_id, api_name="train_start",
-                        concurrency_limit=1)
+            train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
+                            batch_size, max_length, task]
+            estimate.click(h.train_estimate, train_inputs, estimate_view, api_name="train_estimate")
+            start.click(h.train_start, [*train_inputs, force], run_id, api_name="train_start", concurrency_limit=1)
             stop.click(h.train_stop, run_id, notice, api_name="train_stop")
             resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
             # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.

@@ -110,15 +110,31 @@ def _tokenizer(model: str):
     return load_tokenizer(model)
 
 
+def train_config(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
+                 max_length, task="chat") -> TrainConfig:
+    return TrainConfig(task=task, model=confine_model(model), precision=precision, method=method,
+                       method_params=views.parse_settings(settings_text), data=data_source(sample, upload),
+                       max_steps=int(max_steps), learning_rate=float(learning_rate), batch_size=int(batch_size),
+                       max_length=int(max_length), eval_steps=max(1, int(max_steps) // 3),
+                       save_steps=max(1, int(max_steps) // 3), max_validation_examples=50)
+
+
 @shows_errors
 def train_start(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
-                max_length, task="chat") -> str:
-    config = TrainConfig(task=task, model=confine_model(model), precision=precision, method=method,
-                         method_params=views.parse_settings(settings_text), data=data_source(sample, upload),
-                         max_steps=int(max_steps), learning_rate=float(learning_rate), batch_size=int(batch_size),
-                         max_length=int(max_length), eval_steps=max(1, int(max_steps) // 3),
-                         save_steps=max(1, int(max_steps) // 3), max_validation_examples=50)
-    return start_run(config).id
+                max_length, task="chat", force=False) -> str:
+    config = train_config(model, precision, method, settings_text, sample, upload, max_steps, learning_rate,
+                          batch_size, max_length, task)
+    return start_run(config, force=bool(force)).id
+
+
+@shows_errors
+def train_estimate(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
+                   max_length, task="chat") -> str:
+    """Memory by part, time, and whether it fits (with the ranked fixes if not), before anything loads."""
+    from lab.runs.estimate import estimate
+
+    return views.estimate_markdown(estimate(train_config(model, precision, method, settings_text, sample, upload,
+                                                         max_steps, learning_rate, batch_size, max_length, task)))
 
 
 @shows_errors

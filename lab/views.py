@@ -174,3 +174,51 @@ def error_html(message: str) -> str:
     """A LabError's message (what, why, fix) as HTML for a panel."""
     lines = "<br>".join(html.escape(line) for line in message.splitlines())
     return f"<div style='color:#b91c1c'><b>Error:</b> {lines}</div>"
+
+
+def estimate_view(estimate) -> dict:
+    """A run's estimate (lab.runs.estimate.Estimate) as plain data: summary lines, the memory table, and the
+    ranked fixes when it will not fit."""
+    from lab.runs.estimate import format_bytes, format_seconds
+
+    e = estimate
+    memory = [[part, format_bytes(n)] for part, n in e.memory.items()]
+    memory.append(["peak", f"{format_bytes(e.peak_bytes)} of {format_bytes(e.free_bytes)} free on {e.device}: "
+                           f"{'fits' if e.fits else 'does not fit'}"])
+    return {
+        "trainable": f"{e.trainable_params:,} of {e.total_params:,} parameters train "
+                     f"({100 * e.trainable_share:.2f} %)",
+        "memory": memory,
+        "time": f"about {format_seconds(e.seconds)} ({e.steps} steps, {e.tokens:,} tokens)",
+        "fits": e.fits,
+        "fixes": [[i, f.label, format_bytes(f.estimate.peak_bytes), "yes" if f.estimate.fits else "no",
+                   format_seconds(f.estimate.seconds)] for i, f in enumerate(e.fixes, 1)],
+    }
+
+
+FIX_COLUMNS = ["#", "fix", "peak", "fits", "time"]
+
+
+def estimate_markdown(estimate) -> str:
+    v = estimate_view(estimate)
+    text = (f"**Trainable:** {v['trainable']}\n\n| memory | estimate |\n|---|---|\n"
+            + "".join(f"| {part} | {size} |\n" for part, size in v["memory"]) + f"\n**Time:** {v['time']}")
+    if v["fixes"]:
+        text += ("\n\n**Will not fit. Fixes, cheapest first:**\n\n| " + " | ".join(FIX_COLUMNS) + " |\n"
+                 + "|---" * len(FIX_COLUMNS) + "|\n" + "".join("| " + " | ".join(map(str, row)) + " |\n"
+                                                             for row in v["fixes"]))
+    return text
+
+
+def estimate_html(estimate) -> str:
+    v = estimate_view(estimate)
+
+    def table(head, rows):
+        cells = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+        return ("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + f"</tr>{cells}</table>")
+
+    text = f"<b>Trainable:</b> {html.escape(v['trainable'])}{table(['memory', 'estimate'], v['memory'])}" \
+           f"<b>Time:</b> {html.escape(v['time'])}"
+    if v["fixes"]:
+        text += f"<br><b>Will not fit. Fixes, cheapest first:</b>{table(FIX_COLUMNS, v['fixes'])}"
+    return text

@@ -41,3 +41,44 @@ def test_cli_app_and_widgets_say_the_same(case, capsys, lab_home, tmp_path):
     assert cli_first_line in str(app_error.value.message)
     assert html.escape(cli_first_line) in panel.message.value
     assert list_runs() == []  # nothing half-started in the run store
+
+
+def test_a_run_that_will_not_fit_is_refused_alike_with_fixes_and_can_be_forced(capsys, lab_home, tiny_model_dir,
+                                                                                monkeypatch):
+    """LAB_MEMORY_LIMIT simulates a small machine: every face refuses before loading, with the same ranked fixes,
+    shows the estimate on demand, and starts the run when forced."""
+    from lab.runs import stop_run
+
+    monkeypatch.setenv("LAB_MEMORY_LIMIT", "1MiB")
+    model = str(tiny_model_dir)
+    argv = ["train", "--model", model, "--data", "sample_data", "--max-steps", "1", "--precision", "fp32",
+            "--batch-size", "4", "--max-length", "64", "--max-validation-examples", "50"]
+    assert main(argv) == 2
+    cli_lines = capsys.readouterr().err.splitlines()
+    assert "it would run out of memory" in cli_lines[0] and "(1) " in cli_lines[-1]
+    assert main([*argv, "--estimate"]) == 0
+    assert "Fixes, cheapest first" in capsys.readouterr().out
+
+    inputs = (model, "fp32", "lora", "", "sample_data", None, 1, 2e-4, 4, 64)
+    with pytest.raises(gr.Error) as app_error:
+        handlers.train_start(*inputs)
+    assert "Fixes, cheapest first" in handlers.train_estimate(*inputs)
+
+    panel = TrainPanel(model, "fp32", "sample_data")
+    panel.steps.value, panel.max_length.value = 1, 64
+    panel.start_button.click()
+    first_line = cli_lines[0].removeprefix("error: ")
+    assert first_line in str(app_error.value.message) and html.escape(first_line) in panel.message.value
+    panel.estimate_button.click()
+    assert "Fixes, cheapest first" in panel.estimate_view.value
+    assert list_runs() == []
+
+    assert main([*argv, "--force"]) == 0
+    handlers.train_start(*inputs, "chat", True)
+    panel.force.value = True
+    panel.start_button.click()
+    runs = list_runs()
+    assert len(runs) == 3
+    for run in runs:
+        if run.state not in ("completed", "failed", "stopped"):
+            stop_run(run.id)

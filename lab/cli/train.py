@@ -52,6 +52,9 @@ def add_parser(subparsers) -> None:
                            help=f.metadata.get("help"))
     parser.add_argument("--out", help="create the run folder here instead of the workspace")
     parser.add_argument("--wait", action="store_true", help="follow the run: progress bar and loss until it ends")
+    parser.add_argument("--estimate", action="store_true",
+                        help="print the memory and time estimate (and fixes if it will not fit) and exit")
+    parser.add_argument("--force", action="store_true", help="start even if the estimate says it will not fit")
     parser.add_argument("--json", action="store_true", help="print the run record as JSON")
     parser.set_defaults(run=run)
 
@@ -74,10 +77,24 @@ def config_from_args(args) -> TrainConfig:
 
 
 def run(args) -> int:
+    from lab import views
     from lab.runs import start_run
+    from lab.runs.estimate import check_fits, estimate
+    from lab.runs.launcher import resolve_data
 
     config = config_from_args(args)
-    started = start_run(config, out=args.out)
+    config.data = resolve_data(config.data)
+    if args.estimate:
+        result = estimate(config)
+        if args.json:
+            print_json(result.to_dict())
+        else:
+            print(views.estimate_markdown(result).replace("**", ""))
+        return 0
+    result = estimate(config) if args.force else check_fits(config)
+    if not args.json:
+        print(views.estimate_markdown(result).replace("**", "") + "\n")
+    started = start_run(config, out=args.out, force=True)  # checked just above (or forced)
     if args.json and not args.wait:
         print_json(started.summary())
         return 0

@@ -37,6 +37,10 @@ class TrainPanel(Panel):
         self.learning_rate = w.FloatText(value=2e-4, description="learning rate")
         self.batch_size = w.BoundedIntText(value=4, min=1, max=4096, description="batch size")
         self.max_length = w.BoundedIntText(value=512, min=8, max=32768, description="max length")
+        self.estimate_button = w.Button(description="Estimate")
+        self.force = w.Checkbox(value=False, description="force", indent=False,
+                                tooltip="start even if the estimate says it will not fit")
+        self.estimate_view = w.HTML()
         self.start_button = w.Button(description="Start", button_style="primary")
         self.stop_button = w.Button(description="Stop")
         self.resume_button = w.Button(description="Resume")
@@ -51,10 +55,11 @@ class TrainPanel(Panel):
             w.HBox([self.task, self.method, self.steps, self.learning_rate]),
             w.HBox([self.batch_size, self.max_length]),
             w.HBox([self.settings, self.help]),
-            w.HBox([self.start_button, self.stop_button, self.resume_button]),
-            self.run_id, self.bar, self.status, self.plot,
+            w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
+            self.estimate_view, self.run_id, self.bar, self.status, self.plot,
         ])
         self.method.observe(self._method_changed, names="value")
+        self.on_click(self.estimate_button, self.estimate)
         self.on_click(self.start_button, self.start)
         self.on_click(self.stop_button, self.stop)
         self.on_click(self.resume_button, self.resume)
@@ -75,8 +80,16 @@ class TrainPanel(Panel):
                            max_length=self.max_length.value, eval_steps=max(1, steps // 3),
                            save_steps=max(1, steps // 3), max_validation_examples=50)
 
+    def estimate(self):
+        """Show memory by part, time and whether it fits (with the ranked fixes if not); load nothing."""
+        from lab.runs.estimate import estimate
+
+        result = estimate(self.config())
+        self.estimate_view.value = views.estimate_html(result)
+        return result
+
     def start(self) -> str:
-        run = start_run(self.config())
+        run = start_run(self.config(), force=self.force.value)
         self.follow(run.id)
         return run.id
 
