@@ -19,17 +19,23 @@ from lab.runs.config import TrainConfig
 GIB = 2**30
 MEMORY_LIMIT_ENV = "LAB_MEMORY_LIMIT"  # e.g. "2GiB": pretend this much is free (a small machine, for tests)
 
-# Values a block keeps per token for the backward pass: 13 per hidden unit (norms, q/k/v, attention, residuals)
-# + 4 per feed-forward unit (gate, up, activation, product). Fitted to lab.runs.measure on Llama-shaped models
-# (SDPA attention); full fine-tuning, LoRA and prompt tuning measured alike within 10 %.
-HIDDEN_FLOATS, FEEDFORWARD_FLOATS = 13.0, 4.0
+# Values a block keeps per token for the backward pass: per hidden unit (norms, q/k/v, attention, residuals)
+# and per feed-forward unit (gate, up, activation, product); and per output unit for the logits. Fitted to
+# lab.runs.measure on SmolLM2-135M and a 9.6 M-parameter Llama (SDPA attention): LoRA, prompt tuning, full
+# fine-tuning and checkpointing all within 10 %.
+HIDDEN_FLOATS, FEEDFORWARD_FLOATS = 10.5, 4.0
 TRAINED_BLOCK_EXTRA = 0.27  # a block whose weights train also keeps its matmuls' inputs (measured: +27 %)
 # With gradient checkpointing each block keeps only its input; the peak adds one recomputed block and the
 # gradients in flight through it, measured at 2.5 blocks' worth.
 CHECKPOINTED_BLOCKS = 2.5
-LOGIT_FLOATS = 3.0  # logits, their log-softmax and its gradient, per token and output unit
+LOGIT_FLOATS = 2.0  # logits and their log-softmax (the gradient replaces them)
+# On a CPU, bitsandbytes' 4/8-bit layers keep a dequantised fp32 copy of their weights for the backward pass:
+# measured 2.0x (9.6 M model) and 2.9x (SmolLM2) the quantised layers' fp32 size in 4-bit; 8-bit assumed alike.
+# On a GPU its kernels keep only the packed weights.
+DEQUANTISED_COPIES = {"cpu": 2.5, "cuda": 0.0}
 TRAIN_EFFICIENCY = 0.75  # share of the matmul peak a training step reaches (bench/train_throughput.py: 75 %)
-STEP_SECONDS, STEP_SECONDS_PER_LAYER = 0.05, 0.005  # measured on the tiny models, where FLOPs are negligible
+WARMUP_STEPS = 2  # the first step costs about three (first allocations, kernel choices): measured
+STEP_SECONDS = 0.02  # the Trainer's own work per step (logging, callbacks, collation)
 QUANT_BYTES = {"4bit": 0.5 + 1 / 64, "8bit": 1.0}  # packed weight + its scale (double-quantised absmax for 4-bit)
 RUNTIME_BYTES = {"cpu": 500 * 2**20, "cuda": 600 * 2**20}  # see runtime_bytes()
 OVERHEAD_BYTES = 50 * 2**20  # tokenizer, datasets, Trainer and allocator: measured with a 0.1 M-parameter model
@@ -66,7 +72,7 @@ class Estimate:
     device: str
     total_params: int
     trainable_params: int
-    memory: dict  # part -> bytes: weights, gradients, optimizer, activations, runtime
+    memory: dict  # part -> bytes: weights, gradients, optimizer, activations, [dequantised copies,] overhead, runtime
     free_bytes: int
     steps: int
     tokens: int  # tokens the forward passes compute, padding included
@@ -324,6 +330,7 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     trainable_bytes = compute_bytes if not config.method_config().uses_peft else 4  # peft keeps adapters in fp32
     weights = (quantised * QUANT_BYTES.get(config.precision, 0) + (frozen - quantised) * compute_bytes
                + model.trainable * trainable_bytes)
+    dequantised = quantised * 4 * DEQUANTISED_COPIES[device]
 
     batches = padded_batches(data.lengths, config.batch_size)
     longest = max(max(data.lengths), data.validation_longest)
@@ -342,13 +349,15 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     flops_per_token = (2 * model.matmul * (2 if config.gradient_checkpointing else 1) + 2 * model.backprop
                        + 2 * model.trainable)
     dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
-    seconds = (tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
-               + device_batches * (step_seconds(model, speed) + 2 * dequantise_s)  # forward and backward dequantise
+    timed_batches = device_batches + WARMUP_STEPS
+    seconds = (timed_batches / device_batches * tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
+               + timed_batches * (step_seconds(model, speed) + 2 * dequantise_s)  # forward and backward dequantise
                + _eval_seconds(config, model, data, optimizer_steps, speed, quantised))
     return Estimate(
         device=device, total_params=model.total, trainable_params=model.trainable,
         memory={"weights": round(weights), "gradients": model.trainable * trainable_bytes,
                 "optimizer": 2 * model.trainable * trainable_bytes, "activations": round(activations),
+                **({"dequantised copies": round(dequantised)} if dequantised else {}),
                 "overhead": OVERHEAD_BYTES, "runtime": runtime_bytes(device)},
         free_bytes=free, steps=optimizer_steps, tokens=tokens, seconds=seconds,
     )
@@ -366,4 +375,4 @@ def _eval_seconds(config, model, data, steps, speed, quantised) -> float:
 
 def step_seconds(model: ModelShape, speed: dict) -> float:
     """A device step's cost beyond its FLOPs: Python, dispatch and small ops, which grow with the layers."""
-    return STEP_SECONDS + STEP_SECONDS_PER_LAYER * model.layers
+    return STEP_SECONDS + speed["layer_step_s"] * model.layers

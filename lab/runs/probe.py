@@ -34,15 +34,15 @@ def _cpu_model() -> str:
 
 
 def device_speed(device: str, precision: str = "fp32") -> dict:
-    """{matmul_flops[, <precision>_s_per_param]}, measured once per device and cached. The bitsandbytes part
+    """{matmul_flops, layer_step_s[, <precision>_s_per_param]}, measured once per device and cached. The bitsandbytes part
     is only probed for a quantised precision (importing bitsandbytes alone takes seconds)."""
     path = lab_home() / "probes" / f"{device_key(device)}.json"
     try:
         speed = json.loads(path.read_text())
     except (OSError, ValueError):
         speed = {}
-    if "matmul_flops" not in speed:
-        speed["matmul_flops"] = matmul_flops(device)
+    if not {"matmul_flops", "layer_step_s"} <= speed.keys():
+        speed.update(matmul_flops=matmul_flops(device), layer_step_s=layer_step_seconds(device))
     elif precision not in QUANTISED or f"{precision}_s_per_param" in speed:
         return speed
     if precision in QUANTISED:
@@ -75,6 +75,26 @@ def matmul_flops(device: str) -> float:
     a, b = (torch.randn(SIZE, SIZE, device=device, dtype=dtype) for _ in range(2))
     repeats = 200 if device == "cuda" else 10
     return 2 * SIZE**3 / _timed(lambda: a @ b, repeats, device)
+
+
+def layer_step_seconds(device: str) -> float:
+    """Seconds a training step spends per transformer block beyond its FLOPs (Python, dispatch, small ops):
+    timed on a 2-block model so small that its FLOPs do not count."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1)
+    model = LlamaForCausalLM(config).to(device)
+    optimizer = torch.optim.AdamW(model.parameters())
+    ids = torch.randint(0, 64, (2, 16), device=device)
+
+    def step():
+        model(input_ids=ids, labels=ids).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
+    return _timed(step, 5, device) / config.num_hidden_layers
 
 
 def dequantise_seconds(device: str, precision: str) -> float:
