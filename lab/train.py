@@ -1,5 +1,6 @@
-"""`python -m lab.train CONFIG.yaml` trains in the foreground (also under `accelerate launch`);
-`--run-dir DIR` is how the launcher starts a worker for an existing run folder."""
+"""`python -m lab.train CONFIG.yaml` trains in the foreground, also under a distributed launcher (`torchrun`,
+`accelerate launch`: rank 0 creates the run folder); `--run-dir DIR` is how the launcher starts a worker (or, under
+torchrun, each rank) for an existing run folder."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from lab.errors import LabError
+    from lab.runs import distributed
     from lab.runs.config import TrainConfig
     from lab.runs.launcher import resolve_data
     from lab.runs.store import Run, create_run
@@ -27,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.config:
             config = TrainConfig.from_file(args.config)
             config.data = resolve_data(config.data)
-            run = create_run(config, args.out)
-            print(f"run folder: {run.path}", file=sys.stderr)
+            distributed.join()
+            run = Run(distributed.agree(str(create_run(config, args.out).path) if distributed.is_main() else None))
+            if distributed.is_main():
+                print(f"run folder: {run.path}", file=sys.stderr)
         else:
             parser.error("give a CONFIG file or --run-dir")
         state = run_worker(run, resume=args.resume)

@@ -99,7 +99,7 @@ def check_precision(precision: str, device: str) -> None:
             "The lab loads models in full, half or quantised precision only.",
             f"Use one of: {', '.join(PRECISIONS)}.",
         )
-    if precision == "bf16" and device == "cuda" and not torch.cuda.is_bf16_supported():
+    if precision == "bf16" and device.startswith("cuda") and not torch.cuda.is_bf16_supported():
         raise LabError(
             "This GPU does not support bf16.",
             "bf16 needs an Ampere (or newer) NVIDIA GPU.",
@@ -152,7 +152,7 @@ def load_model(
     check_precision(precision, device)
     if quant_type not in QUANT_TYPES:
         raise LabError(f"Unknown 4-bit quant type '{quant_type}'.", "bitsandbytes has nf4 and fp4.", "Use nf4 or fp4.")
-    compute_dtype = compute_dtype or ("bf16" if device == "cuda" and torch.cuda.is_bf16_supported() else "fp32")
+    compute_dtype = compute_dtype or ("bf16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "fp32")
     if compute_dtype not in DTYPES:
         raise LabError(f"Unknown compute dtype '{compute_dtype}'.", "", f"Use one of: {', '.join(DTYPES)}.")
     path = resolve_model(name)

@@ -1,4 +1,6 @@
-"""The Trainer callback that turns training into run-folder events and honours stop requests."""
+"""The Trainer callback that turns training into run-folder events and honours stop requests.
+
+Every rank runs it; only rank 0 writes, and rank 0's stop decision is broadcast so all ranks stop together."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import time
 from transformers import TrainerCallback
 
 from lab.errors import LabError
+from lab.runs import distributed
 from lab.runs.store import Run
 
 
@@ -18,17 +21,20 @@ class RunFolderCallback(TrainerCallback):
         self.last_time = self.started = time.time()
         self.last_tokens = 0
         self.first_step = 0
+        self.stopped = False
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.last_time = self.started = time.time()
         self.last_tokens = state.num_input_tokens_seen
         self.first_step = state.global_step  # > 0 when resuming
-        self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
-                               **self.start_fields})
+        if state.is_world_process_zero:
+            self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
+                                   "world_size": args.world_size, **self.start_fields})
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.run.stop_requested():
-            if self.run.state == "running":
+        self.stopped = distributed.agree(state.is_world_process_zero and self.run.stop_requested())
+        if self.stopped:
+            if state.is_world_process_zero and self.run.state == "running":
                 self.run.set_status("stopping", pid=self.run.status().get("pid"))
             control.should_training_stop = True
             control.should_save = True  # the checkpoint `lab resume` continues from
@@ -37,10 +43,11 @@ class RunFolderCallback(TrainerCallback):
         logs = logs or {}
         now = time.time()
         if "eval_loss" in logs:
-            loss = logs["eval_loss"]
-            scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
-            self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
-                                   "perplexity": math.exp(min(loss, 50)), **scores})
+            if state.is_world_process_zero:
+                loss = logs["eval_loss"]
+                scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
+                self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
+                                       "perplexity": math.exp(min(loss, 50)), **scores})
             return
         if "loss" not in logs:
             return
@@ -51,7 +58,9 @@ class RunFolderCallback(TrainerCallback):
                 "The updates diverged; the learning rate is usually too high for this method and precision.",
                 f"Lower learning_rate (it is {args.learning_rate}) by 10x, or add warmup_steps.",
             )
-        tokens = state.num_input_tokens_seen
+        if not state.is_world_process_zero:
+            return
+        tokens = state.num_input_tokens_seen  # summed over the ranks by the Trainer
         steps_done = state.global_step - self.first_step
         elapsed = now - self.started
         remaining = state.max_steps - state.global_step

@@ -12,6 +12,7 @@ from lab.models import DEFAULT_MODEL, PRECISIONS
 
 
 TASKS = ("chat", "classify")
+STRATEGIES = ("ddp", "fsdp")
 
 
 def setting(default, help: str):
@@ -46,6 +47,10 @@ class TrainConfig:
     seed: int = setting(0, "random seed for data order and initialisation")
     eval_steps: int = setting(50, "evaluate every this many steps (and at the end)")
     save_steps: int = setting(50, "checkpoint every this many steps")
+    processes: int = setting(1, "processes training together (torchrun): one per GPU, or several on a CPU; "
+                                "batch_size is per process")
+    strategy: str = setting("ddp", "with processes > 1: ddp (each process holds the whole model) or fsdp (the "
+                                   "weights are sharded; full fine-tuning only)")
     name: str = setting("", "an optional label for the run")
 
     def __post_init__(self):
@@ -65,6 +70,7 @@ class TrainConfig:
                            "Set gradient_checkpointing to false, or use lora or prompt_tuning.")
         if self.precision not in PRECISIONS:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
+        self.validate_processes()
         self.method_config().check_precision(self.precision)
         positive = ["max_length", "batch_size", "gradient_accumulation", "eval_steps", "save_steps",
                     "max_validation_examples"]
@@ -84,6 +90,35 @@ class TrainConfig:
         if not 0 <= self.validation_fraction < 1:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")
+
+    def validate_processes(self) -> None:
+        if self.processes < 1:
+            raise LabError(f"processes must be at least 1, not {self.processes}.", self.help("processes"),
+                           "Set processes to 1, or to the number of GPUs to train on.")
+        if self.strategy not in STRATEGIES:
+            raise LabError(f"Unknown strategy '{self.strategy}'.", self.help("strategy"),
+                           f"Use one of: {', '.join(STRATEGIES)}.")
+        if self.strategy == "fsdp":
+            if self.precision in ("8bit", "4bit"):
+                raise LabError(f"fsdp cannot shard a {self.precision} model.",
+                               "FSDP shards plain weight tensors; bitsandbytes packs quantised weights its own way.",
+                               "Use precision fp32 or bf16 with fsdp, or strategy ddp for a quantised base.")
+            if self.method != "full":
+                raise LabError(f"fsdp is for full fine-tuning, not {self.method}.",
+                               "Sharding pays for a whole model's weights, gradients and optimiser state; an "
+                               "adapter's are small, and ddp keeps one copy per process at little cost.",
+                               "Use strategy ddp with this method, or method full with fsdp.")
+            if self.processes < 2:
+                raise LabError("fsdp needs at least 2 processes.", "It shards the weights across processes.",
+                               "Set processes to 2 or more, or use strategy ddp.")
+        if self.processes > 1:  # on a CPU more processes than cores only run slower; a GPU cannot be shared
+            from lab.runs.distributed import gpu_count
+
+            gpus = gpu_count()
+            if gpus and self.processes > gpus:
+                raise LabError(f"processes {self.processes} is more than this machine's {gpus} GPU(s).",
+                               "Each process trains on a GPU of its own.",
+                               f"Set processes to {gpus} or fewer; `lab info` shows the devices found.")
 
     def read_data(self):
         """The run's data as train/validation splits (a LabError names any bad file, line and field)."""

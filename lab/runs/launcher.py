@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from lab.errors import LabError
 from lab.runs.config import TrainConfig
+from lab.runs.distributed import worker_command
 from lab.runs.store import ACTIVE, Run, create_run, get_run
 
 BUNDLED_SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
@@ -26,7 +26,7 @@ def resolve_data(data: str) -> str:
 
 
 def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
-    command = [sys.executable, "-m", "lab.train", "--run-dir", str(run.path)] + (["--resume"] if resume else [])
+    command = worker_command(run.path, resume, run.config.get("processes", 1))
     log = open(run.path / "worker.log", "a")
     # A new session: the run outlives the app, notebook or terminal that started it.
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

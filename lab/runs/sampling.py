@@ -31,7 +31,11 @@ class ShuffledLengthBatches(torch.utils.data.Sampler):
 
 class LengthBatchTrainer(Trainer):
     def _get_train_sampler(self, train_dataset=None):
+        """Groups of one optimiser step's examples across all ranks. Every rank draws the same order (same seed)
+        and accelerate deals its batches out in turn, so N processes train on the same examples per step as one
+        process with an N-times larger batch."""
         dataset = train_dataset if train_dataset is not None else self.train_dataset
         lengths = [len(ids) for ids in dataset["input_ids"]]
-        return ShuffledLengthBatches(lengths, self.args.train_batch_size * self.args.gradient_accumulation_steps,
-                                     self.args.seed)
+        args = self.args
+        return ShuffledLengthBatches(lengths, args.train_batch_size * args.gradient_accumulation_steps * args.world_size,
+                                     args.seed)

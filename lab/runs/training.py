@@ -21,6 +21,7 @@ def build_datasets(config, tokenizer):
 
 
 def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bool):
+    """`device` is the kind, cpu or cuda; with several processes accelerate gives each rank its own."""
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -50,6 +51,7 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
         include_num_input_tokens_seen="non_padding",
         remove_unused_columns=False,
         dataloader_num_workers=0,
+        fsdp=config.strategy == "fsdp",
     )
 
 
@@ -58,7 +60,8 @@ def train(run: Run, resume: bool = False):
     from transformers import DataCollatorForSeq2Seq, DataCollatorWithPadding
 
     from lab.models import load_model
-    from lab.runs import classification
+    from lab.models.loading import default_device
+    from lab.runs import classification, distributed
     from lab.runs.callbacks import RunFolderCallback
     from lab.runs.model_card import write_model_card
     from lab.runs.sampling import LengthBatchTrainer
@@ -68,7 +71,11 @@ def train(run: Run, resume: bool = False):
     classify = config.task == "classify"
     splits = config.read_data() if classify else None
     torch.manual_seed(config.seed)  # a classifier's new head: the same one lab.adapters.load_base rebuilds
-    model, tokenizer, info = load_model(config.model, config.precision, labels=splits.labels if classify else None)
+    device = default_device()
+    # one GPU per rank (a quantised model must sit on its rank's GPU before DDP wraps it)
+    place = f"cuda:{distributed.local_rank()}" if device == "cuda" and distributed.world_size() > 1 else device
+    model, tokenizer, info = load_model(config.model, config.precision, device=place,
+                                        labels=splits.labels if classify else None)
     torch.manual_seed(config.seed)
     model = method.apply(model, config.precision)
     if classify:
@@ -81,7 +88,7 @@ def train(run: Run, resume: bool = False):
     callback = RunFolderCallback(run, trainable, info.parameters, stats)
     trainer = LengthBatchTrainer(
         model=model,
-        args=training_arguments(config, run, info.device, eval_data is not None, resume),
+        args=training_arguments(config, run, device, eval_data is not None, resume),
         train_dataset=train_data,
         eval_dataset=eval_data,
         data_collator=collator,
@@ -91,10 +98,15 @@ def train(run: Run, resume: bool = False):
     )
     checkpoint = run.last_checkpoint() if resume else None
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    stopped = run.stop_requested()
+    stopped = callback.stopped  # the same on every rank, so they all evaluate (a collective) or none does
     if eval_data is not None and not stopped and trainer.state.global_step % config.eval_steps:
         trainer.evaluate()  # the final score, unless the last step was an evaluation step already
-    model.save_pretrained(run.adapter_dir)
-    tokenizer.save_pretrained(run.adapter_dir)
-    write_model_card(run, info, trainable)
+    if config.strategy == "fsdp":
+        trainer.save_model(str(run.adapter_dir))  # every rank sends its shards; rank 0 writes the whole model
+    if trainer.is_world_process_zero():
+        if config.strategy != "fsdp":
+            model.save_pretrained(run.adapter_dir)
+        (run.adapter_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle save_model adds; results hold none
+        tokenizer.save_pretrained(run.adapter_dir)
+        write_model_card(run, info, trainable)
     return ("stopped" if stopped else "completed"), model

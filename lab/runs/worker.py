@@ -12,7 +12,10 @@ from contextlib import contextmanager
 
 from lab.errors import LabError
 from lab.home import lab_home
+from lab.runs import distributed
 from lab.runs.store import Run
+
+WAITING = "waiting"  # rank 0's heartbeat while it waits for the device
 
 
 @contextmanager
@@ -20,7 +23,7 @@ def device_turn(run: Run, device: str):
     """Hold the device's lock for the duration; yield False if a stop was asked for while queued.
 
     A file lock (not a queue process) orders runs: the OS releases it when a worker dies, so a crash never
-    blocks the queue."""
+    blocks the queue. Only rank 0 takes it; its heartbeat keeps the other ranks waiting with it."""
     lock_path = lab_home() / "locks" / f"{device}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
@@ -32,6 +35,7 @@ def device_turn(run: Run, device: str):
                 if run.stop_requested():
                     yield False
                     return
+                distributed.agree(WAITING)
                 time.sleep(0.5)
         try:
             yield True
@@ -56,12 +60,17 @@ def failure_fields(exc: BaseException) -> dict:
 
 
 def run_worker(run: Run, resume: bool = False) -> str:
+    """Rank 0 (or the only process) records everything; see follow_rank_0 for the others."""
     from lab.models.loading import default_device, quiet_bitsandbytes
 
     quiet_bitsandbytes()
-    pid = os.getpid()
+    distributed.join()
+    if not distributed.is_main():
+        return follow_rank_0(run, resume)
+    pid = os.getpid()  # rank 0's: if it dies, torchrun ends the other ranks, so the run is dead too
     run.set_status("queued", pid=pid)
     with device_turn(run, default_device()) as turn:
+        distributed.agree(turn)
         if not turn:
             run.set_status("stopped", pid=pid, finished=time.time(), error=None, hint="Stopped while queued.")
             return "stopped"
@@ -77,3 +86,15 @@ def run_worker(run: Run, resume: bool = False) -> str:
             state = "failed"
         run.append_event({"type": "end", "state": state})
     return state
+
+
+def follow_rank_0(run: Run, resume: bool) -> str:
+    """A rank other than 0: wait for rank 0's turn, train alongside it, write nothing. A failure here ends this
+    process; torchrun then ends rank 0, and the dead pid marks the run failed (the traceback is in worker.log)."""
+    while (turn := distributed.agree(None)) == WAITING:
+        pass
+    if not turn:
+        return "stopped"
+    from lab.runs.training import train
+
+    return train(run, resume=resume)[0]
