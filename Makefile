@@ -33,8 +33,8 @@ test: setup browser
 test-fast: setup
 	$(OFFLINE) $(PY) -m pytest -m "not slow"
 
-BENCHES := train_throughput footprint chat_streaming compare_memory app_latency cold_start classify_topics
+BENCHES := train_throughput footprint chat_streaming compare_memory app_latency cold_start classify_topics estimate_accuracy
 
 # Each prints a JSON line and a markdown row; run them on a quiet machine (they time each other's baselines).
 bench: setup
-	@for b in $(BENCHES); do $(OFFLINE) $(PY) bench/$$b.py 2>/dev/null | grep -E '^[{|]' || exit 1; done
+	@for b in $(BENCHES); do $(OFFLINE) $(PY) bench/$$b.py 2>/dev/null | grep -E '^({"bench"|\|)' || exit 1; done

@@ -254,7 +254,8 @@ def check_fits(config: TrainConfig, splits=None) -> Estimate:
         return result
     parts = ", ".join(f"{part} {format_bytes(n)}" for part, n in result.memory.items())
     options = "; ".join(f"({i}) {fix.label}: {format_bytes(fix.estimate.peak_bytes)}"
-                        f"{'' if fix.estimate.fits else ', still too much'}, about {format_seconds(fix.estimate.seconds)}"
+                        f"{'' if fix.estimate.fits else ', still too much'}, "
+                        f"about {format_seconds(fix.estimate.seconds)}"
                         for i, fix in enumerate(result.fixes, 1))
     raise LabError(
         f"This run needs about {format_bytes(result.peak_bytes)} but {format_bytes(result.free_bytes)} is free on "
@@ -266,8 +267,8 @@ def check_fits(config: TrainConfig, splits=None) -> Estimate:
 
 
 def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fix]:
-    """One change each (and all of them together when none is enough), ranked: those that fit first, then those
-    that train the same model, then the fastest."""
+    """One change each that lowers the peak (and all of them together when none is enough), ranked: those that
+    fit first, then those that train the same model, then the fastest."""
     candidates = []  # (label, changes, keeps_result)
     if config.batch_size > 1:
         effective = config.batch_size * config.gradient_accumulation
@@ -300,7 +301,9 @@ def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fi
     if config.method in ("lora", "qlora", "ia3") and targets:
         candidates.append(("target_modules left to the architecture's default (fewer adapted layers)",
                            {"method_params": {**config.method_params, "target_modules": None}}, False))
-    fixes = [Fix(label, changes, keeps, estimate_with(changes)) for label, changes, keeps in candidates]
+    peak = estimate_with({}).peak_bytes
+    fixes = [fix for label, changes, keeps in candidates
+             if (fix := Fix(label, changes, keeps, estimate_with(changes))).estimate.peak_bytes < peak]
     if fixes and not any(f.estimate.fits for f in fixes):
         together = {k: v for f in fixes for k, v in f.changes.items()}
         fixes.append(Fix("all of these together", together, False, estimate_with(together)))
@@ -341,8 +344,10 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     longest += getattr(config.method_config(), "num_virtual_tokens", 0) if config.method == "prompt_tuning" else 0
     activations = config.batch_size * longest * (per_token + model.outputs * LOGIT_FLOATS) * compute_bytes
 
-    optimizer_steps = config.max_steps or math.ceil(config.epochs * math.ceil(len(batches) / config.gradient_accumulation))
-    device_batches = optimizer_steps * config.gradient_accumulation
+    # several processes each take their own batches; on a CPU they also share its cores
+    per_epoch = math.ceil(len(batches) / (config.gradient_accumulation * config.processes))
+    optimizer_steps = config.max_steps or math.ceil(config.epochs * per_epoch)
+    device_batches = optimizer_steps * config.gradient_accumulation * (config.processes if device == "cpu" else 1)
     tokens = round(device_batches * sum(batches) / len(batches))
     # forward 2N, gradients to the activations 2N (as far down as something trains), weight gradients 2 per
     # trainable parameter; checkpointing repeats the forward pass
@@ -353,12 +358,15 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     seconds = (timed_batches / device_batches * tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
                + timed_batches * (step_seconds(model, speed) + 2 * dequantise_s)  # forward and backward dequantise
                + _eval_seconds(config, model, data, optimizer_steps, speed, quantised))
+    shards = config.processes if config.strategy == "fsdp" else 1  # fsdp splits weights, gradients and states
+    memory = {"weights": weights / shards, "gradients": model.trainable * trainable_bytes / shards,
+              "optimizer": 2 * model.trainable * trainable_bytes / shards, "activations": activations,
+              **({"dequantised copies": dequantised} if dequantised else {}),
+              "overhead": OVERHEAD_BYTES, "runtime": runtime_bytes(device)}
+    copies = config.processes if device == "cpu" else 1  # every process in the same memory; a GPU each its own
     return Estimate(
         device=device, total_params=model.total, trainable_params=model.trainable,
-        memory={"weights": round(weights), "gradients": model.trainable * trainable_bytes,
-                "optimizer": 2 * model.trainable * trainable_bytes, "activations": round(activations),
-                **({"dequantised copies": round(dequantised)} if dequantised else {}),
-                "overhead": OVERHEAD_BYTES, "runtime": runtime_bytes(device)},
+        memory={part: round(n * copies) for part, n in memory.items()},
         free_bytes=free, steps=optimizer_steps, tokens=tokens, seconds=seconds,
     )
 
@@ -368,8 +376,9 @@ def _eval_seconds(config, model, data, steps, speed, quantised) -> float:
         return 0.0
     evaluations = 1 + steps // config.eval_steps + (1 if steps % config.eval_steps else 0)  # + the base model's
     batches = math.ceil(data.validation_tokens / max(data.validation_longest, 1) / config.batch_size) + 1
+    dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
     per_pass = (data.validation_tokens * 2 * model.matmul / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
-                + batches * (step_seconds(model, speed) / 3 + quantised * speed.get(f"{config.precision}_s_per_param", 0.0)))
+                + batches * (step_seconds(model, speed) / 3 + dequantise_s))  # a forward pass: a third of a step
     return evaluations * per_pass
 
 

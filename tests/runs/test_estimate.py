@@ -11,7 +11,7 @@ from lab.runs.estimate import check_fits, estimate, parse_bytes
 def fast_probe(lab_home, monkeypatch):
     """A fixed device speed: these tests check counts and decisions, not this machine's timing."""
     monkeypatch.setattr("lab.runs.probe.device_speed", lambda device, precision="fp32": {
-        "matmul_flops": 5e10, "4bit_s_per_param": 1e-9, "8bit_s_per_param": 1e-9})
+        "matmul_flops": 5e10, "layer_step_s": 0.01, "4bit_s_per_param": 1e-9, "8bit_s_per_param": 1e-9})
 
 
 @pytest.mark.parametrize("method,precision", [("lora", "fp32"), ("qlora", "4bit"), ("prompt_tuning", "fp32"),
@@ -34,11 +34,18 @@ def test_memory_parts_follow_the_method_and_precision(tiny_config):
     assert full.memory["optimizer"] == 2 * full.memory["gradients"] == 2 * 4 * full.trainable_params
     assert lora.memory["gradients"] < full.memory["gradients"] / 10
     assert qlora.memory["weights"] < lora.memory["weights"] / 2
-    longer = estimate(tiny_config(method="lora", batch_size=4))
-    assert longer.memory["activations"] > lora.memory["activations"]
-    checkpointed = estimate(tiny_config(method="lora", batch_size=4, gradient_checkpointing=True))
-    assert checkpointed.memory["activations"] < longer.memory["activations"]
-    assert checkpointed.seconds > longer.seconds  # the forward pass runs twice
+    bigger_batch = estimate(tiny_config(method="lora", batch_size=4))
+    assert bigger_batch.memory["activations"] > lora.memory["activations"]
+
+
+def test_gradient_checkpointing_saves_activations_in_a_deep_model(tiny_config, tmp_path):
+    from lab.models.tiny import build_tiny_llama
+
+    deep = str(build_tiny_llama(tmp_path, layers=8))
+    plain = estimate(tiny_config(model=deep, method="lora", batch_size=4))
+    checkpointed = estimate(tiny_config(model=deep, method="lora", batch_size=4, gradient_checkpointing=True))
+    assert checkpointed.memory["activations"] < plain.memory["activations"]
+    assert checkpointed.seconds > plain.seconds  # the forward pass runs twice
 
 
 def test_a_run_that_will_not_fit_is_refused_with_ranked_fixes_and_nothing_started(tiny_config, monkeypatch):
