@@ -34,8 +34,8 @@ def _cpu_model() -> str:
 
 
 def device_speed(device: str, precision: str = "fp32") -> dict:
-    """{matmul_flops, layer_step_s[, <precision>_s_per_param]}, measured once per device and cached. The bitsandbytes part
-    is only probed for a quantised precision (importing bitsandbytes alone takes seconds)."""
+    """{matmul_flops, layer_step_s[, <precision>_s_per_param]}, measured once per device and cached. The
+    bitsandbytes part is only probed for a quantised precision (importing bitsandbytes alone takes seconds)."""
     path = lab_home() / "probes" / f"{device_key(device)}.json"
     try:
         speed = json.loads(path.read_text())
