@@ -15,7 +15,7 @@ from apps import handlers as h  # noqa: E402
 from lab import views  # noqa: E402
 from lab.methods import METHODS  # noqa: E402
 from lab.models import DEFAULT_MODEL, PRECISIONS  # noqa: E402
-from lab.runs.config import TASKS  # noqa: E402
+from lab.runs.config import STRATEGIES, TASKS  # noqa: E402
 from lab.serving import BASE  # noqa: E402
 
 CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"
@@ -71,6 +71,10 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                 max_steps = gr.Number(value=30, precision=0, label="steps")
                 learning_rate = gr.Number(value=2e-4, label="learning rate")
                 batch_size = gr.Number(value=4, precision=0, label="batch size")
+                processes = gr.Number(value=1, precision=0, label="processes",
+                                      info="torchrun: one per GPU (batch size is per process)")
+                strategy = gr.Dropdown(list(STRATEGIES), value="ddp", label="strategy",
+                                       info="fsdp shards a full fine-tune")
             with gr.Row():
                 method_settings = gr.Textbox(views.method_defaults_text("lora"), lines=4, label="method settings")
                 method_help = gr.Markdown(views.method_help("lora"))
@@ -90,7 +94,8 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
             train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
                             batch_size, max_length, task]
             estimate.click(h.train_estimate, train_inputs, estimate_view, api_name="train_estimate")
-            start.click(h.train_start, [*train_inputs, force], run_id, api_name="train_start", concurrency_limit=1)
+            start.click(h.train_start, [*train_inputs, force, processes, strategy], run_id, api_name="train_start",
+                        concurrency_limit=1)
             stop.click(h.train_stop, run_id, notice, api_name="train_stop")
             resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
             # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.

@@ -111,19 +111,20 @@ def _tokenizer(model: str):
 
 
 def train_config(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
-                 max_length, task="chat") -> TrainConfig:
+                 max_length, task="chat", processes=1, strategy="ddp") -> TrainConfig:
     return TrainConfig(task=task, model=confine_model(model), precision=precision, method=method,
                        method_params=views.parse_settings(settings_text), data=data_source(sample, upload),
                        max_steps=int(max_steps), learning_rate=float(learning_rate), batch_size=int(batch_size),
                        max_length=int(max_length), eval_steps=max(1, int(max_steps) // 3),
-                       save_steps=max(1, int(max_steps) // 3), max_validation_examples=50)
+                       save_steps=max(1, int(max_steps) // 3), max_validation_examples=50,
+                       processes=int(processes), strategy=strategy)
 
 
 @shows_errors
 def train_start(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
-                max_length, task="chat", force=False) -> str:
+                max_length, task="chat", force=False, processes=1, strategy="ddp") -> str:
     config = train_config(model, precision, method, settings_text, sample, upload, max_steps, learning_rate,
-                          batch_size, max_length, task)
+                          batch_size, max_length, task, processes, strategy)
     return start_run(config, force=bool(force)).id
 
 

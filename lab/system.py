@@ -1,4 +1,5 @@
-"""What this machine and installation can do: versions, devices, bf16 and 8/4-bit support."""
+"""What this machine and installation can do: versions, devices (and how many processes a run can use), bf16 and
+8/4-bit support."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import platform
 import torch
 
 from lab.models.loading import bitsandbytes_status, default_device
+from lab.runs.distributed import cpu_cores, usable_processes
 
 PACKAGES = ("torch", "transformers", "peft", "bitsandbytes", "accelerate", "datasets", "evaluate", "gradio", "ipywidgets")
 
@@ -19,6 +21,12 @@ def _version(package: str) -> str | None:
         return None
 
 
+def gpus() -> list[dict]:
+    return [{"name": torch.cuda.get_device_name(i),
+             "memory_gb": round(torch.cuda.get_device_properties(i).total_memory / 2**30, 1)}
+            for i in range(torch.cuda.device_count())] if torch.cuda.is_available() else []
+
+
 def system_info() -> dict:
     cuda = torch.cuda.is_available()
     quantization_ok, quantization_why = bitsandbytes_status()
@@ -27,8 +35,10 @@ def system_info() -> dict:
         "python": platform.python_version(),
         "versions": {p: _version(p) for p in PACKAGES},
         "device": default_device(),
-        "cuda_devices": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] if cuda else [],
+        "gpus": gpus(),
+        "cpu_cores": cpu_cores(),
         "cpu_threads": torch.get_num_threads(),
+        "processes": usable_processes(),  # what `processes` can be set to: one per GPU, else one per core
         "bf16": torch.cuda.is_bf16_supported() if cuda else True,
         "8bit": quantization_ok,
         "4bit": quantization_ok,

@@ -82,3 +82,20 @@ def test_a_run_that_will_not_fit_is_refused_alike_with_fixes_and_can_be_forced(c
     for run in runs:
         if run.state not in ("completed", "failed", "stopped"):
             stop_run(run.id)
+
+
+def test_processes_and_strategy_reach_the_core_from_every_face(capsys, lab_home):
+    """fsdp asked for a LoRA run is refused with the same words in the CLI, the app and the panel."""
+    message = "fsdp is for full fine-tuning, not lora."
+    argv = ["train", "--model", "tiny-random-llama", "--max-steps", "2", "--processes", "2", "--strategy", "fsdp"]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    with pytest.raises(gr.Error) as app_error:
+        handlers.train_start("tiny-random-llama", "fp32", "lora", "", "sample_data", None, 2, 2e-4, 2, 64, "chat", False,
+                             2, "fsdp")
+    assert message in str(app_error.value.message)
+    panel = TrainPanel("tiny-random-llama", "fp32", "sample_data")
+    panel.processes.value, panel.strategy.value = 2, "fsdp"
+    panel.start_button.click()
+    assert message in panel.message.value
+    assert list_runs() == []

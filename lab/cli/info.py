@@ -1,10 +1,10 @@
-"""`lab info`: versions, device, and whether 4/8-bit loading is available."""
+"""`lab info`: versions, devices (and how many processes a run can use), and whether 4/8-bit loading is available."""
 
 from lab.cli import print_json
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("info", help="versions, device, 4/8-bit support")
+    parser = subparsers.add_parser("info", help="versions, devices and processes, 4/8-bit support")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(run=run)
 
@@ -19,5 +19,7 @@ def run(args) -> int:
     for key, value in info.items():
         if key == "versions":
             value = ", ".join(f"{p} {v or '-'}" for p, v in value.items())
+        elif key == "gpus":
+            value = ", ".join(f"{i}: {g['name']} ({g['memory_gb']} GiB)" for i, g in enumerate(value)) or "none"
         print(f"{key:18} {value}")
     return 0

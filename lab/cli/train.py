@@ -98,7 +98,8 @@ def run(args) -> int:
     if args.json and not args.wait:
         print_json(started.summary())
         return 0
-    print(f"Started run {started.id} ({config.method} on {config.model}, {config.precision}).")
+    on = f", {config.processes} processes ({config.strategy})" if config.processes > 1 else ""
+    print(f"Started run {started.id} ({config.method} on {config.model}, {config.precision}{on}).")
     print(f"Folder: {started.path}")
     if not args.wait:
         print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started.id}`.")

@@ -17,7 +17,7 @@ from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL
 from lab.paths import confine, confine_model
 from lab.runs import TrainConfig, get_run, resume_run, start_run, stop_run
-from lab.runs.config import TASKS
+from lab.runs.config import STRATEGIES, TASKS
 from lab.runs.launcher import resolve_data
 from lab.runs.store import FINAL
 from lab.widgets.base import Panel, model_picker
@@ -37,6 +37,10 @@ class TrainPanel(Panel):
         self.learning_rate = w.FloatText(value=2e-4, description="learning rate")
         self.batch_size = w.BoundedIntText(value=4, min=1, max=4096, description="batch size")
         self.max_length = w.BoundedIntText(value=512, min=8, max=32768, description="max length")
+        self.processes = w.BoundedIntText(value=1, min=1, max=1024, description="processes",
+                                          tooltip="torchrun: one per GPU (batch size is per process)")
+        self.strategy = w.Dropdown(options=list(STRATEGIES), value="ddp", description="strategy",
+                                   tooltip="fsdp shards a full fine-tune")
         self.estimate_button = w.Button(description="Estimate")
         self.force = w.Checkbox(value=False, description="force", indent=False,
                                 tooltip="start even if the estimate says it will not fit")
@@ -53,7 +57,7 @@ class TrainPanel(Panel):
         super().__init__([
             w.HBox([self.model, self.precision, self.data]),
             w.HBox([self.task, self.method, self.steps, self.learning_rate]),
-            w.HBox([self.batch_size, self.max_length]),
+            w.HBox([self.batch_size, self.max_length, self.processes, self.strategy]),
             w.HBox([self.settings, self.help]),
             w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
             self.estimate_view, self.run_id, self.bar, self.status, self.plot,
@@ -78,7 +82,8 @@ class TrainPanel(Panel):
                            data=str(confine(resolve_data(self.data.value), "data path")),
                            max_steps=steps, learning_rate=self.learning_rate.value, batch_size=self.batch_size.value,
                            max_length=self.max_length.value, eval_steps=max(1, steps // 3),
-                           save_steps=max(1, steps // 3), max_validation_examples=50)
+                           save_steps=max(1, steps // 3), max_validation_examples=50,
+                           processes=self.processes.value, strategy=self.strategy.value)
 
     def estimate(self):
         """Show memory by part, time and whether it fits (with the ranked fixes if not); load nothing."""

@@ -25,6 +25,7 @@ def test_info_reports_quantisation_support(capsys):
     info = json.loads(out)
     assert code == 0 and info["device"] == "cpu" and info["4bit"] is True
     assert info["versions"]["torch"].startswith("2.13.0")
+    assert info["gpus"] == [] and info["processes"] == info["cpu_cores"] >= 1  # a run can use one process per core
 
 
 def test_chat_json_gives_answer_timing_and_footprint(capsys, tiny_model_dir):

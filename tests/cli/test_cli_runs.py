@@ -70,6 +70,7 @@ def test_data_for_classification_reports_classes(capsys):
         (["train", "--method", "full", "--precision", "4bit"], "Full fine-tuning cannot train a 4bit model"),
         (["train", "--learning-rate", "1000"], "learning_rate"),
         (["train", "--max-steps", "-3"], "max_steps cannot be negative"),
+        (["train", "--processes", "2", "--strategy", "fsdp"], "fsdp is for full fine-tuning, not lora"),
         (["train", "--data", "no/such/folder"], "does not exist"),
         (["stop", "no-such-run"], "No run"),
         (["eval", "no-such-run"], "No run"),
