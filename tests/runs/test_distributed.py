@@ -64,8 +64,12 @@ def test_two_processes_train_like_one_with_twice_the_batch(tmp_path, lab_home, t
         fcntl.flock(lock, fcntl.LOCK_EX)
         one = start_run(tiny_config(batch_size=4, **settings), out=tmp_path / "runs")
         two = start_run(tiny_config(batch_size=2, processes=2, **settings), out=tmp_path / "runs")
-        wait_for(lambda: two.status().get("pid") and one.status().get("pid"))
+        dropped = start_run(tiny_config(processes=2, max_steps=2), out=tmp_path / "runs")
+        wait_for(lambda: all(r.status().get("pid") for r in (one, two, dropped)))
         assert two.state == "queued" and not two.events()
+        stop_run(dropped.path)  # rank 0 stops while queued and tells its other rank, which exits too
+        wait_for(lambda: dropped.state == "stopped" and not processes_of(dropped), timeout=60)
+        assert dropped.status()["hint"] == "Stopped while queued." and not dropped.events()
         fcntl.flock(lock, fcntl.LOCK_UN)
     wait_for(lambda: one.state in ("completed", "failed") and two.state in ("completed", "failed"))
     assert one.state == two.state == "completed", (one.status(), (two.path / "worker.log").read_text()[-3000:])
