@@ -56,6 +56,10 @@ def failure_fields(exc: BaseException) -> dict:
         return {"error": "Out of memory while training.",
                 "hint": "Use precision 4bit, a smaller batch_size with more gradient_accumulation, or a shorter "
                         "max_length; `lab resume` continues from the last checkpoint."}
+    if distributed.world_size() > 1 and any(word in str(exc) for word in ("gloo", "NCCL", "Connection reset")):
+        return {"error": "Another process of this run ended (killed, out of memory, or an error).",
+                "hint": "worker.log in the run folder has every rank's output; `lab resume` continues from the last "
+                        "checkpoint."}
     return {"error": f"{type(exc).__name__}: {exc}", "hint": "See worker.log in the run folder for the traceback."}
 
 

@@ -159,6 +159,14 @@ def test_an_older_run_config_without_processes_loads_as_one_process(tiny_config)
     assert (config.processes, config.strategy) == (1, "ddp")
 
 
+def test_a_rank_that_died_is_named_in_the_failure(monkeypatch):
+    from lab.runs.worker import failure_fields
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    lost = RuntimeError("[gloo/transport/tcp/pair.cc:537] Read error [127.0.0.1]:45450: Connection reset by peer.")
+    assert failure_fields(lost)["error"].startswith("Another process of this run ended")
+
+
 def test_worker_command_uses_torchrun_for_several_processes(tmp_path):
     assert worker_command(tmp_path, False, 1) == [sys.executable, "-m", "lab.train", "--run-dir", str(tmp_path)]
     command = worker_command(tmp_path, True, 2)
