@@ -117,7 +117,6 @@ def test_stop_resume_and_kill_9_of_a_two_process_run(tmp_path, lab_home, tiny_co
     wait_for(lambda: not processes_of(run), timeout=60)  # torchrun ended the other rank, then itself
 
 
-@pytest.mark.slow
 def test_fsdp_full_fine_tuning_under_an_outside_torchrun(tmp_path, lab_home, tiny_model_dir, chat_data):
     config = tmp_path / "run.json"
     config.write_text(json.dumps(dict(model=str(tiny_model_dir), data=chat_data, method="full", learning_rate=1e-4,
