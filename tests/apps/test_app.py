@@ -25,9 +25,12 @@ def client(tmp_path_factory, tiny_model_dir):
 
 
 def wait_until(client, run_id, states, timeout=240):
-    deadline = time.time() + timeout
+    """Poll like the page does; return the progress and the latest curve sent (a poll with no new points skips
+    the curve)."""
+    deadline, curve = time.time() + timeout, None
     while time.time() < deadline:
-        _, progress, curve = client.predict(run_id, api_name="/train_status")
+        _, progress, sent = client.predict(run_id, api_name="/train_status")
+        curve = sent if isinstance(sent, str) and sent.startswith("<") else curve
         if any(f"— {s}" in progress for s in states):
             return progress, curve
         time.sleep(0.5)
