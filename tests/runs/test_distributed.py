@@ -14,7 +14,7 @@ import pytest
 from lab.errors import LabError
 from lab.runs import TrainConfig, resume_run, start_run, stop_run
 from lab.runs.distributed import worker_command
-from tests.runs.conftest import wait_for
+from tests.runs.conftest import assert_loads_with_plain_peft, wait_for
 
 WORDS = "the cat sat on a mat while dogs ran far away from home and fish swam".split()
 
@@ -85,15 +85,7 @@ def test_two_processes_train_like_one_with_twice_the_batch(tmp_path, lab_home, t
     evals = [(a["eval_loss"], b["eval_loss"]) for a, b in zip(one.events("eval"), two.events("eval"), strict=True)]
     assert all(b == pytest.approx(a, rel=1e-5) for a, b in evals), evals
 
-    script = (
-        "import sys; from peft import PeftModel; from transformers import AutoModelForCausalLM\n"
-        f"model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({str(tiny_model_dir)!r}), "
-        f"{str(two.adapter_dir)!r})\n"
-        "assert 'lab' not in sys.modules\nprint(type(model).__name__)"
-    )
-    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
-    assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip().startswith("PeftModel")
+    assert_loads_with_plain_peft(tiny_model_dir, two.adapter_dir, tmp_path)
 
 
 def test_stop_resume_and_kill_9_of_a_two_process_run(tmp_path, lab_home, tiny_config, chat_data):

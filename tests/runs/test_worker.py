@@ -2,14 +2,12 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from lab.errors import LabError
 from lab.runs import queue_position, resume_run, start_run, stop_run
-from tests.runs.conftest import wait_for
+from tests.runs.conftest import assert_loads_with_plain_peft, wait_for
 
 
 def test_a_run_trains_to_completion_and_its_adapter_loads_without_lab(tmp_path, lab_home, tiny_config, tiny_model_dir):
@@ -19,15 +17,7 @@ def test_a_run_trains_to_completion_and_its_adapter_loads_without_lab(tmp_path, 
     assert [e["step"] for e in run.events("train")] == [1, 2, 3, 4]
     assert run.events("eval") and run.events("end")[-1]["state"] == "completed"
     assert all(e["tokens_per_s"] > 0 for e in run.events("train"))
-    script = (
-        "import sys; from peft import PeftModel; from transformers import AutoModelForCausalLM\n"
-        f"model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained({str(tiny_model_dir)!r}), "
-        f"{str(run.adapter_dir)!r})\n"
-        "assert 'lab' not in sys.modules\nprint(type(model).__name__)"
-    )
-    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
-    assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip().startswith("PeftModel")
+    assert_loads_with_plain_peft(tiny_model_dir, run.adapter_dir, tmp_path)
 
 
 def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, tiny_config):
