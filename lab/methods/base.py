@@ -69,7 +69,17 @@ def prepare_quantised(model: torch.nn.Module, precision: str) -> torch.nn.Module
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+        keep_4bit_trainable(model)
     return model
+
+
+def keep_4bit_trainable(model: torch.nn.Module) -> None:
+    """On CPUs with AVX512-BF16, bitsandbytes repacks a Linear4bit's weights into an inference layout on its
+    first eval-mode, no-grad forward (the step-0 evaluation) and keeps that layout when training resumes; the
+    backward pass then carries no gradient (measured: every adapter gradient None). Training models skip it."""
+    for module in model.modules():
+        if hasattr(module, "support_avx512bf16_for_cpu"):
+            module.support_avx512bf16_for_cpu = False
 
 
 def peft_task(model: torch.nn.Module) -> str:

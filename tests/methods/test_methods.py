@@ -89,3 +89,18 @@ def test_whole_model_methods_refuse_a_quantised_base(method):
 def test_qlora_needs_a_quantised_base():
     with pytest.raises(LabError, match="quantised base"):
         TrainConfig(method="qlora", precision="fp32")
+
+
+def test_a_4bit_model_still_trains_after_an_evaluation(tiny_model_dir):
+    """The step-0 evaluation (eval mode, no grad) must not leave bitsandbytes' CPU inference layout behind."""
+    from lab.models import load_model
+
+    model = build_method("qlora", {}).apply(load_model(str(tiny_model_dir), "4bit").model, "4bit")
+    inputs = torch.tensor([[5, 17, 42, 99, 7]])
+    model.eval()
+    with torch.no_grad():
+        model(input_ids=inputs)
+    model.train()
+    model(input_ids=inputs, labels=inputs).loss.backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert grads and all(g is not None for g in grads) and any(g.abs().sum() > 0 for g in grads)
