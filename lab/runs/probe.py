@@ -55,16 +55,20 @@ def device_speed(device: str, precision: str = "fp32") -> dict:
 
 
 def _timed(fn, repeats: int, device: str) -> float:
+    """Seconds one call takes at its fastest: the device's speed, not a moment's load from other work (a mean
+    probed beside another job read a third of the speed and tripled every time estimate)."""
     import torch
 
     fn()  # warm-up
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
-    sync()
-    start = time.perf_counter()
+    fastest = float("inf")
     for _ in range(repeats):
+        sync()
+        start = time.perf_counter()
         fn()
-    sync()
-    return (time.perf_counter() - start) / repeats
+        sync()
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest
 
 
 def matmul_flops(device: str) -> float:

@@ -14,6 +14,7 @@ import pytest
 gradio_client = pytest.importorskip("gradio_client")
 
 from lab.runs import get_run  # noqa: E402
+from lab.views import RUN_COLUMNS  # noqa: E402
 from tests.runs.conftest import wait_for  # noqa: E402
 
 
@@ -47,7 +48,8 @@ def test_kill_9_of_the_app_loses_no_run_and_a_restart_relists_it(lab_home, tiny_
     app = serve_app(port, str(tiny_model_dir))
     try:
         rows = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False).predict(api_name="/runs")["data"]
-        assert [(r[0], r[1], r[5]) for r in rows] == [(run_id, "completed", 60)]
+        step = RUN_COLUMNS.index("step")
+        assert [(r[0], r[1], r[step]) for r in rows] == [(run_id, "completed", 60)]
     finally:
         app.terminate()
         app.wait()
