@@ -82,6 +82,7 @@ def test_a_run_that_will_not_fit_is_refused_alike_with_fixes_and_can_be_forced(c
     for run in runs:
         if run.state not in ("completed", "failed", "stopped"):
             stop_run(run.id)
+    assert all(run.wait(timeout=120) in ("completed", "stopped") for run in runs)  # no worker outlives the test
 
 
 def test_processes_and_strategy_reach_the_core_from_every_face(capsys, lab_home):

@@ -5,6 +5,8 @@ import pytest
 from lab.errors import LabError
 from lab.runs import list_runs, start_run
 from lab.runs.estimate import check_fits, estimate, parse_bytes
+from lab.runs.store import pid_alive
+from tests.runs.conftest import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +77,8 @@ def test_force_starts_a_run_that_would_not_fit(tiny_config, monkeypatch):
         check_fits(config)
     run = start_run(config, force=True)
     assert [r.id for r in list_runs()] == [run.id]
+    assert run.wait(timeout=120) == "completed"  # the real memory was there
+    wait_for(lambda: not pid_alive(run.status()["pid"]))  # its exit would slow the next test's speed probe
 
 
 def test_fewer_target_modules_is_offered_for_all_linear(tiny_config, monkeypatch):
