@@ -93,7 +93,8 @@ def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -
                           [method_settings, method_help], api_name=False)
             train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
                             batch_size, max_length, task]
-            estimate.click(h.train_estimate, train_inputs, estimate_view, api_name="train_estimate")
+            estimate.click(h.train_estimate, [*train_inputs, processes, strategy], estimate_view,
+                           api_name="train_estimate")
             start.click(h.train_start, [*train_inputs, force, processes, strategy], run_id, api_name="train_start",
                         concurrency_limit=1)
             stop.click(h.train_stop, run_id, notice, api_name="train_stop")

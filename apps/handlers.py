@@ -130,12 +130,13 @@ def train_start(model, precision, method, settings_text, sample, upload, max_ste
 
 @shows_errors
 def train_estimate(model, precision, method, settings_text, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task="chat") -> str:
+                   max_length, task="chat", processes=1, strategy="ddp") -> str:
     """Memory by part, time, and whether it fits (with the ranked fixes if not), before anything loads."""
     from lab.runs.estimate import estimate
 
     return views.estimate_markdown(estimate(train_config(model, precision, method, settings_text, sample, upload,
-                                                         max_steps, learning_rate, batch_size, max_length, task)))
+                                                         max_steps, learning_rate, batch_size, max_length, task,
+                                                         processes, strategy)))
 
 
 @shows_errors

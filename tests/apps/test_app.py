@@ -1,5 +1,6 @@
 """Every api_name of the app, through gradio_client against the app launched in-process, on the tiny model."""
 
+import re
 import time
 
 import pytest
@@ -115,3 +116,14 @@ def test_classify_preview_train_predict_and_evaluate(client, tiny_encoder_dir):
     assert metrics["headers"] == ["model", "accuracy", "f1"]
     with pytest.raises(Exception, match="No run chosen"):
         client.predict([], "hello", api_name="/predict")
+
+
+def test_the_estimate_button_counts_the_processes_start_would_use(tiny_model_dir):
+    from apps import handlers
+
+    inputs = (str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 4, 2e-4, 2, 64, "chat")
+    def runtime_mib(text):
+        return float(re.search(r"\| runtime \| ([\d.]+) MiB", text).group(1))
+
+    one, two = handlers.train_estimate(*inputs, 1, "ddp"), handlers.train_estimate(*inputs, 2, "ddp")
+    assert runtime_mib(two) == 2 * runtime_mib(one) > 0  # on a CPU every process is its own interpreter
