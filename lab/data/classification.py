@@ -67,6 +67,7 @@ def _stratified_split(rows, fraction: float, seed: int):
         held = min(len(group) - 1, max(1, round(len(group) * fraction))) if fraction > 0 else 0
         validation += group[:held]
         train += group[held:]
+    rng.shuffle(validation)  # classes mixed: a capped evaluation (max_validation_examples) sees all of them
     return train, validation
 
 

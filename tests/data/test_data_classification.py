@@ -55,3 +55,8 @@ def test_a_validation_label_unseen_in_training(tmp_path):
     write(tmp_path / "validation.csv", "text,label\nc,z\n")
     with pytest.raises(LabError, match=r"validation labels \['z'\] never occur in training"):
         read_classification(tmp_path)
+
+
+def test_validation_mixes_the_classes_so_a_capped_evaluation_sees_them_all():
+    labels = [label for _, label in read_classification("sample_data/topics").validation]
+    assert labels != sorted(labels) and len(set(labels[:20])) >= 8
