@@ -43,7 +43,8 @@ def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, 
 
 
 def test_kill_9_marks_the_run_failed_and_resume_continues(tmp_path, lab_home, tiny_config):
-    run = start_run(tiny_config(max_steps=12, save_steps=3, eval_steps=1000), out=tmp_path / "runs")
+    # enough steps that the kill lands mid-run: the tiny model trains eight steps faster than wait_for polls
+    run = start_run(tiny_config(max_steps=60, save_steps=3, eval_steps=1000), out=tmp_path / "runs")
     wait_for(lambda: run.last_checkpoint() and run.events("train")[-1]["step"] >= 4)
     os.kill(run.status()["pid"], signal.SIGKILL)
     wait_for(lambda: run.state == "failed", timeout=10)
@@ -53,6 +54,6 @@ def test_kill_9_marks_the_run_failed_and_resume_continues(tmp_path, lab_home, ti
     resume_run(run.path)
     wait_for(lambda: run.state == "completed")
     assert run.events("start")[-1]["step"] == int(checkpoint.name.split("-")[1])
-    assert run.events("train")[-1]["step"] == 12
+    assert run.events("train")[-1]["step"] == 60
     with pytest.raises(LabError, match="already completed"):
         resume_run(run.path)
