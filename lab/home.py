@@ -1,7 +1,10 @@
-"""Where the lab keeps its files: LAB_HOME (default: the user's cache dir) holds converted models."""
+"""Where the lab keeps its files: LAB_HOME (default: the user's cache dir) holds converted models; the sample data
+sits beside the package."""
 
 import os
 from pathlib import Path
+
+BUNDLED_SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 
 
 def lab_home() -> Path:

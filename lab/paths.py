@@ -9,11 +9,10 @@ import tempfile
 from pathlib import Path
 
 from lab.errors import LabError
-from lab.home import lab_home
+from lab.home import BUNDLED_SAMPLE_DATA, lab_home
 
 
 def allowed_roots() -> list[Path]:
-    from lab.runs.launcher import BUNDLED_SAMPLE_DATA
     from lab.runs.store import workspace
 
     extra = [Path(p) for p in os.environ.get("LAB_ALLOWED_PATHS", "").split(os.pathsep) if p]
@@ -37,9 +36,8 @@ def confine(path: str | Path, what: str) -> Path:
 
 def confine_model(name: str) -> str:
     """Registry names and hub ids pass; a local folder must be allowed."""
-    from lab.models.registry import BUNDLED
-    from lab.models.tiny import TINY_MODEL
+    from lab.models.registry import MODELS
 
-    if name in BUNDLED or name == TINY_MODEL or not Path(name).expanduser().exists():
+    if name in MODELS or not Path(name).expanduser().exists():
         return name
     return str(confine(name, "model folder"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from lab.data.formats import Example
 from lab.errors import LabError
-from lab.models.loading import FALLBACK_CHAT_TEMPLATE
+from lab.models.chatml import FALLBACK_CHAT_TEMPLATE
 
 IGNORE = -100  # the label value the loss skips
 

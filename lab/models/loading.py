@@ -10,17 +10,12 @@ from typing import NamedTuple
 import torch
 
 from lab.errors import LabError
+from lab.models.chatml import FALLBACK_CHAT_TEMPLATE
 from lab.models.registry import resolve_model
 
 PRECISIONS = ("fp32", "bf16", "8bit", "4bit")
 QUANT_TYPES = ("nf4", "fp4")
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-
-# ChatML, used when a model ships without a chat template, so chat and training always render the same way.
-FALLBACK_CHAT_TEMPLATE = (
-    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
-    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
-)
 
 
 @dataclass

