@@ -8,9 +8,8 @@ from pathlib import Path
 
 from lab.adapters import check_result, is_peft
 from lab.errors import LabError
+from lab.methods import METHODS
 from lab.runs.store import get_run
-
-MERGEABLE = ("LORA", "IA3")
 
 
 def export_run(ref, out: str | Path, merge: bool = False) -> Path:
@@ -26,8 +25,8 @@ def export_run(ref, out: str | Path, merge: bool = False) -> Path:
 
     from lab.models import load_model
 
-    peft_type = str(PeftConfig.from_pretrained(str(run.adapter_dir)).peft_type).split(".")[-1]
-    if peft_type not in MERGEABLE:
+    if not METHODS[run.config["method"]].mergeable:
+        peft_type = str(PeftConfig.from_pretrained(str(run.adapter_dir)).peft_type).split(".")[-1]
         raise LabError(f"A {peft_type} adapter cannot be merged into the weights.",
                        "Only LoRA and IA3 change existing weights; prompt and prefix tuning add virtual tokens.",
                        "Export without --merge and load it with peft.")

@@ -19,9 +19,22 @@ def param(default, help: str, **kwargs):
 
 @dataclass
 class MethodConfig:
+    """A method's settings (dataclass fields) and what it can do (class variables, overridden per method, the way
+    peft declares capabilities on its tuners). Code that depends on the method asks these, never its name."""
+
     name: ClassVar[str]
+    label: ClassVar[str]  # its name in messages
     summary: ClassVar[str]
-    uses_peft: ClassVar[bool] = True  # False: the result is a whole model, saved with save_pretrained
+    uses_peft: ClassVar[bool] = True  # the result is a peft adapter; False: a whole model, saved with save_pretrained
+    # on an 8/4-bit base: "optional" (trains beside the frozen quantised weights), "refused" (it updates the
+    # weights themselves) or "required" (it is the method `unquantised` on a quantised base)
+    quantised_base: ClassVar[str] = "optional"
+    unquantised: ClassVar[type[MethodConfig] | None] = None
+    gradient_checkpointing: ClassVar[bool] = True  # trains with gradient_checkpointing on
+    classify: ClassVar[bool] = True  # offered for task classify
+    mergeable: ClassVar[bool] = False  # its adapter merges into the base weights (peft's merge_and_unload)
+    lengthens_sequence: ClassVar[bool] = False  # prepends num_virtual_tokens learned tokens to every input
+    fsdp: ClassVar[bool] = False  # offered with strategy fsdp (sharding pays only when every weight trains)
 
     def __post_init__(self):
         self.validate()
@@ -34,6 +47,18 @@ class MethodConfig:
 
     def check_precision(self, precision: str) -> None:
         """Called before the model loads, so a refusal costs nothing."""
+        if precision in QUANTISED and self.quantised_base == "refused":
+            raise LabError(
+                f"{self.label} cannot train a {precision} model.",
+                "Quantised weights are frozen integers; there is nothing for the optimiser to update.",
+                "Use precision fp32 (or bf16 on a GPU), or method qlora to train adapters on the quantised model.",
+            )
+        if precision not in QUANTISED and self.quantised_base == "required":
+            raise LabError(
+                f"{self.label} needs a quantised base, not {precision}.",
+                f"{self.label} is {self.unquantised.label} trained on top of an 8-bit or 4-bit model.",
+                f"Use precision 4bit (or 8bit), or method {self.unquantised.name} for an unquantised base.",
+            )
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -51,15 +76,7 @@ class WholeModelMethod(MethodConfig):
     """A method that trains the model's own weights (not a peft adapter): impossible on a quantised base."""
 
     uses_peft = False
-    label: ClassVar[str]
-
-    def check_precision(self, precision: str) -> None:
-        if precision in QUANTISED:
-            raise LabError(
-                f"{self.label} cannot train a {precision} model.",
-                "Quantised weights are frozen integers; there is nothing for the optimiser to update.",
-                "Use precision fp32 (or bf16 on a GPU), or method qlora to train adapters on the quantised model.",
-            )
+    quantised_base = "refused"
 
 
 def prepare_quantised(model: torch.nn.Module, precision: str) -> torch.nn.Module:

@@ -12,6 +12,7 @@ class FullMethod(WholeModelMethod):
     name = "full"
     label = "Full fine-tuning"
     summary = "Trains every weight: the most capacity, memory and disk; saves a whole model."
+    fsdp = True
 
     def apply(self, model, precision):
         model.requires_grad_(True)

@@ -11,7 +11,9 @@ from lab.methods.lora import as_module_list
 @dataclass
 class IA3Method(MethodConfig):
     name = "ia3"
+    label = "IA3"
     summary = "Rescales activations with learned vectors: even fewer parameters than LoRA."
+    mergeable = True
 
     target_modules: list | str | None = param(None, "layers to rescale, comma-separated; empty = architecture default")
     feedforward_modules: list | str | None = param(None, "which of those are feed-forward layers; empty = default")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.errors import LabError
-from lab.methods.base import QUANTISED, MethodConfig, check_target_modules, param, peft_task, prepare_quantised
+from lab.methods.base import MethodConfig, check_target_modules, param, peft_task, prepare_quantised
 
 
 def as_module_list(value):
@@ -20,7 +19,9 @@ def as_module_list(value):
 @dataclass
 class LoraMethod(MethodConfig):
     name = "lora"
+    label = "LoRA"
     summary = "Low-rank adapters beside the frozen weights: few trainable parameters, strong results."
+    mergeable = True
 
     r: int = param(8, "rank of the update matrices; more = more capacity and parameters")
     alpha: int = param(16, "scaling of the update (alpha / r); 2 x r is a common choice")
@@ -49,12 +50,7 @@ class LoraMethod(MethodConfig):
 @dataclass
 class QLoraMethod(LoraMethod):
     name = "qlora"
+    label = "QLoRA"
     summary = "LoRA on a 4-bit or 8-bit base model: the least memory for the quality."
-
-    def check_precision(self, precision):
-        if precision not in QUANTISED:
-            raise LabError(
-                f"QLoRA needs a quantised base, not {precision}.",
-                "QLoRA is LoRA trained on top of an 8-bit or 4-bit model.",
-                "Use precision 4bit (or 8bit), or method lora for an unquantised base.",
-            )
+    quantised_base = "required"
+    unquantised = LoraMethod

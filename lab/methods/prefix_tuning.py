@@ -10,7 +10,10 @@ from lab.methods.base import MethodConfig, param, peft_task, prepare_quantised
 @dataclass
 class PrefixTuningMethod(MethodConfig):
     name = "prefix_tuning"
+    label = "Prefix tuning"
     summary = "Learns virtual keys and values at every layer: more reach than prompt tuning, still small."
+    gradient_checkpointing = False  # its virtual keys and values enter as a cache, which checkpointed layers drop
+    classify = False
 
     num_virtual_tokens: int = param(16, "number of virtual key/value positions per layer")
     projection: bool = param(False, "reparameterise the prefix through an MLP (more stable, more parameters)")

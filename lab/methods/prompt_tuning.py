@@ -10,7 +10,9 @@ from lab.methods.base import MethodConfig, param, peft_task, prepare_quantised
 @dataclass
 class PromptTuningMethod(MethodConfig):
     name = "prompt_tuning"
+    label = "Prompt tuning"
     summary = "Learns only a soft prompt of virtual tokens: the fewest trainable parameters."
+    lengthens_sequence = True
 
     num_virtual_tokens: int = param(16, "length of the learned soft prompt")
     init: str = param("text", "'text' starts from the embedding of init_text, 'random' from noise")

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from lab.errors import LabError, from_known_fields
-from lab.methods import METHODS, build_method
+from lab.methods import METHODS, MethodConfig, build_method
 from lab.models import DEFAULT_MODEL, PRECISIONS
 
 
@@ -60,12 +60,12 @@ class TrainConfig:
     def validate(self) -> None:
         if self.task not in TASKS:
             raise LabError(f"Unknown task '{self.task}'.", "", f"Use one of: {', '.join(TASKS)}.")
-        if self.task == "classify" and self.method == "prefix_tuning":
-            raise LabError("prefix_tuning is not offered for classification.",
+        if self.task == "classify" and not self.method_class().classify:
+            raise LabError(f"{self.method} is not offered for classification.",
                            "The lab tunes classifiers with head_only, lora, prompt_tuning, ia3 or full.",
                            "Pick one of those methods.")
-        if self.gradient_checkpointing and self.method == "prefix_tuning":
-            raise LabError("prefix_tuning cannot use gradient checkpointing.",
+        if self.gradient_checkpointing and not self.method_class().gradient_checkpointing:
+            raise LabError(f"{self.method} cannot use gradient checkpointing.",
                            "Its virtual keys and values enter as a cache, which checkpointed layers do not keep.",
                            "Set gradient_checkpointing to false, or use lora or prompt_tuning.")
         if self.precision not in PRECISIONS:
@@ -103,7 +103,7 @@ class TrainConfig:
                 raise LabError(f"fsdp cannot shard a {self.precision} model.",
                                "FSDP shards plain weight tensors; bitsandbytes packs quantised weights its own way.",
                                "Use precision fp32 or bf16 with fsdp, or strategy ddp for a quantised base.")
-            if self.method != "full":
+            if not self.method_class().fsdp:
                 raise LabError(f"fsdp is for full fine-tuning, not {self.method}.",
                                "Sharding pays for a whole model's weights, gradients and optimiser state; an "
                                "adapter's are small, and ddp keeps one copy per process at little cost.",
@@ -133,6 +133,10 @@ class TrainConfig:
 
     def method_config(self):
         return build_method(self.method, self.method_params)
+
+    def method_class(self) -> type[MethodConfig]:
+        """What the method can do. An unknown name gets the base's answers; method_config() refuses it later."""
+        return METHODS.get(self.method, MethodConfig)
 
     @staticmethod
     def help(name: str) -> str:

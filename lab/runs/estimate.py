@@ -270,6 +270,7 @@ def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fi
     """One change each that lowers the peak (and all of them together when none is enough), ranked: those that
     fit first, then those that train the same model, then the fastest."""
     candidates = []  # (label, changes, keeps_result)
+    method = config.method_class()
     if config.batch_size > 1:
         effective = config.batch_size * config.gradient_accumulation
         for batch in _halvings(config.batch_size):
@@ -279,11 +280,11 @@ def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fi
                                    f"{changes['gradient_accumulation']} (the same {effective} examples a step)",
                                    changes, True))
                 break
-    if not config.gradient_checkpointing and config.method != "prefix_tuning":
+    if not config.gradient_checkpointing and method.gradient_checkpointing:
         candidates.append(("gradient_checkpointing on (recomputes activations: about a third slower)",
                            {"gradient_checkpointing": True}, True))
     if config.precision != "4bit":
-        if config.method_config().uses_peft:
+        if method.quantised_base != "refused":
             candidates.append(("precision 4bit (a quantised base)", {"precision": "4bit"}, False))
         else:
             candidates.append((f"method qlora on a 4-bit base (adapters instead of {config.method})",
@@ -297,8 +298,7 @@ def ranked_fixes(config: TrainConfig, data: DataShape, estimate_with) -> list[Fi
             candidates.append((f"max_length {length} (cuts {cut} of {len(data.lengths)} examples)",
                                {"max_length": length}, False))
             break
-    targets = config.method_params.get("target_modules")
-    if config.method in ("lora", "qlora", "ia3") and targets:
+    if config.method_params.get("target_modules"):  # a setting of the methods that choose the layers they adapt
         candidates.append(("target_modules left to the architecture's default (fewer adapted layers)",
                            {"method_params": {**config.method_params, "target_modules": None}}, False))
     peak = estimate_with({}).peak_bytes
@@ -327,10 +327,11 @@ def format_seconds(seconds: float) -> str:
 
 
 def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -> Estimate:
+    method = config.method_config()
     compute_bytes = 2 if config.precision == "bf16" else 4
     frozen = model.total - model.trainable
     quantised = model.quantisable if config.precision in QUANT_BYTES else 0
-    trainable_bytes = compute_bytes if not config.method_config().uses_peft else 4  # peft keeps adapters in fp32
+    trainable_bytes = compute_bytes if not method.uses_peft else 4  # peft keeps adapters in fp32
     weights = (quantised * QUANT_BYTES.get(config.precision, 0) + (frozen - quantised) * compute_bytes
                + model.trainable * trainable_bytes)
     dequantised = quantised * 4 * DEQUANTISED_COPIES[device]
@@ -341,7 +342,7 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     blocks = model.layers + TRAINED_BLOCK_EXTRA * model.trained_layers
     per_token = (model.layers * model.hidden + CHECKPOINTED_BLOCKS * block if config.gradient_checkpointing
                  else blocks * block)
-    longest += getattr(config.method_config(), "num_virtual_tokens", 0) if config.method == "prompt_tuning" else 0
+    longest += method.num_virtual_tokens if method.lengthens_sequence else 0
     activations = config.batch_size * longest * (per_token + model.outputs * LOGIT_FLOATS) * compute_bytes
 
     # several processes each take their own batches; on a CPU they also share its cores

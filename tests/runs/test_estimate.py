@@ -3,10 +3,11 @@
 import pytest
 
 from lab.errors import LabError
+from lab.methods import METHODS
 from lab.runs import list_runs, start_run
-from lab.runs.estimate import check_fits, estimate, parse_bytes
+from lab.runs.estimate import DataShape, check_fits, estimate, parse_bytes, ranked_fixes
 from lab.runs.store import pid_alive
-from tests.runs.conftest import wait_for
+from tests.helpers import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +101,34 @@ def test_memory_limit_sizes():
 def test_prefix_tuning_refuses_gradient_checkpointing(tiny_config):
     with pytest.raises(LabError, match="prefix_tuning cannot use gradient checkpointing"):
         tiny_config(method="prefix_tuning", gradient_checkpointing=True)
+
+
+def declare(monkeypatch, method, **facts):
+    """Register `method`, for this test only, as a subclass that declares other facts."""
+    cls = METHODS[method]
+    monkeypatch.setitem(METHODS, method, type(cls.__name__, (cls,), facts))
+
+
+def test_the_virtual_tokens_counted_are_the_method_classs_answer(tiny_config, monkeypatch):
+    config = tiny_config(method="prompt_tuning", method_params={"num_virtual_tokens": 32})
+    lengthened = estimate(config).memory["activations"]
+    declare(monkeypatch, "prompt_tuning", lengthens_sequence=False)
+    assert estimate(config).memory["activations"] < lengthened
+
+
+def test_the_fixes_offered_are_the_method_classs_answer(tiny_config, monkeypatch):
+    class Lower:  # every change lowers the peak and none fits, so every candidate is offered
+        def __init__(self, changes):
+            self.peak_bytes, self.fits, self.seconds = (1 if changes else 2), False, 1.0
+
+    def offered():
+        return [f.changes for f in ranked_fixes(config, DataShape((40,), 0, 0), Lower)]
+
+    config = tiny_config(method="lora", method_params={"target_modules": "q_proj"})
+    qlora = {"precision": "4bit", "method": "qlora", "method_params": {}}
+    fixes = offered()
+    assert {"gradient_checkpointing": True} in fixes and {"precision": "4bit"} in fixes and qlora not in fixes
+    assert {"method_params": {"target_modules": None}} in fixes
+    declare(monkeypatch, "lora", gradient_checkpointing=False, quantised_base="refused")
+    fixes = offered()
+    assert {"gradient_checkpointing": True} not in fixes and {"precision": "4bit"} not in fixes and qlora in fixes
