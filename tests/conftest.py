@@ -10,11 +10,9 @@ for key, value in {
 }.items():
     os.environ[key] = value
 
-from pathlib import Path  # noqa: E402
-
 import pytest  # noqa: E402
 
-ASSETS = Path(__file__).parent / "assets"
+from tests.helpers import ASSETS, MESSAGES  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +50,20 @@ def tiny_encoder_dir(tmp_path_factory, tiny_model_dir):
     BertModel(config).save_pretrained(folder)
     os.environ["LAB_ALLOWED_PATHS"] += os.pathsep + str(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_runs(tmp_path_factory, tiny_model_dir):
+    """Three finished runs on the tiny model, by method: lora, prompt_tuning, full (for compare and export)."""
+    from lab.runs.config import TrainConfig
+    from lab.runs.store import create_run
+    from lab.runs.training import train
+
+    root = tmp_path_factory.mktemp("runs")
+    made = {}
+    for method in ("lora", "prompt_tuning", "full"):
+        config = TrainConfig(model=str(tiny_model_dir), method=method, data=MESSAGES, max_steps=3, batch_size=2,
+                             learning_rate=5e-2, max_length=64, validation_fraction=0.25, eval_steps=3, save_steps=3)
+        made[method] = create_run(config, root)
+        train(made[method])
+    return made

@@ -15,7 +15,7 @@ gradio_client = pytest.importorskip("gradio_client")
 
 from lab.runs import get_run  # noqa: E402
 from lab.views import RUN_COLUMNS  # noqa: E402
-from tests.runs.conftest import wait_for  # noqa: E402
+from tests.helpers import wait_for  # noqa: E402
 
 
 def serve_app(port: int, model: str) -> subprocess.Popen:

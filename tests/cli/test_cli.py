@@ -4,13 +4,7 @@ import sys
 
 import pytest
 
-from lab.cli import main
-
-
-def run_cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import run_cli
 
 
 def test_models_json_lists_the_default_model(capsys, lab_home):

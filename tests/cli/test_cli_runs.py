@@ -4,14 +4,12 @@ import json
 
 import pytest
 
-from tests.cli.test_cli import run_cli
-
-ASSETS = "tests/assets/data/messages.jsonl"
+from tests.helpers import MESSAGES, run_cli
 
 
 @pytest.fixture
 def trained(capsys, lab_home, tiny_model_dir, tmp_path):
-    code, out, _ = run_cli(capsys, "train", "--model", str(tiny_model_dir), "--data", ASSETS, "--max-steps", "2",
+    code, out, _ = run_cli(capsys, "train", "--model", str(tiny_model_dir), "--data", MESSAGES, "--max-steps", "2",
                            "--batch-size", "2", "--max-length", "64", "--validation-fraction", "0.25", "--r", "4",
                            "--wait", "--json")
     assert code == 0
@@ -49,7 +47,7 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
 
 
 def test_data_reports_format_sizes_and_preview(capsys, tiny_model_dir):
-    code, out, _ = run_cli(capsys, "data", ASSETS, "--model", str(tiny_model_dir), "--n", "2", "--json")
+    code, out, _ = run_cli(capsys, "data", MESSAGES, "--model", str(tiny_model_dir), "--n", "2", "--json")
     report = json.loads(out)
     assert code == 0 and report["format"] == "messages" and len(report["preview"]) == 2
     assert report["train_tokens"]["answer_tokens"] > 0

@@ -4,13 +4,13 @@ import pytest
 
 from lab.data import FORMATS, DatasetSplits, Example, read_dataset
 from lab.errors import LabError
+from tests.helpers import DATA
 
-ASSETS = Path(__file__).parents[1] / "assets" / "data"
 SAMPLE_DATA = Path(__file__).parents[2] / "sample_data"
 
 
 def read_all(name, **kwargs) -> DatasetSplits:
-    return read_dataset(ASSETS / name, validation_fraction=0, **kwargs)
+    return read_dataset(DATA / name, validation_fraction=0, **kwargs)
 
 
 def test_formats_are_the_five_documented():
@@ -26,7 +26,7 @@ def test_openai_messages():
         {"role": "assistant", "content": "Paris."},
     ]
     assert data.train[0].text is None
-    assert data.files == {"train": str(ASSETS / "messages.jsonl")}
+    assert data.files == {"train": str(DATA / "messages.jsonl")}
 
 
 def test_sharegpt_roles_become_system_user_assistant():
@@ -92,25 +92,25 @@ def test_forced_format_overrides_detection(tmp_path):
 
 
 def test_folder_with_a_validation_file_uses_it():
-    data = read_dataset(ASSETS / "folder_with_validation", validation_fraction=0.5)
+    data = read_dataset(DATA / "folder_with_validation", validation_fraction=0.5)
     assert data.format == "columns" and len(data.train) == 3 and len(data.validation) == 1
     assert data.validation[0].messages[0]["content"] == "Hi"
-    assert data.files == {"train": str(ASSETS / "folder_with_validation" / "train.jsonl"),
-                          "validation": str(ASSETS / "folder_with_validation" / "valid.jsonl")}
+    assert data.files == {"train": str(DATA / "folder_with_validation" / "train.jsonl"),
+                          "validation": str(DATA / "folder_with_validation" / "valid.jsonl")}
 
 
 def test_folder_without_validation_splits_train():
-    data = read_dataset(ASSETS / "folder_without_validation", validation_fraction=0.25)
+    data = read_dataset(DATA / "folder_without_validation", validation_fraction=0.25)
     assert data.format == "alpaca" and len(data.train) == 15 and len(data.validation) == 5
     assert list(data.files) == ["train"]
-    everything = read_dataset(ASSETS / "folder_without_validation", validation_fraction=0).train
+    everything = read_dataset(DATA / "folder_without_validation", validation_fraction=0).train
     assert sorted(e.messages[1]["content"] for e in data.train + data.validation) == \
         sorted(e.messages[1]["content"] for e in everything)
 
 
 def test_split_is_fixed_for_a_seed_and_changes_with_it():
     def held_out(seed):
-        data = read_dataset(ASSETS / "folder_without_validation", validation_fraction=0.25, seed=seed)
+        data = read_dataset(DATA / "folder_without_validation", validation_fraction=0.25, seed=seed)
         return [e.messages[1]["content"] for e in data.validation]
 
     assert held_out(0) == held_out(0)

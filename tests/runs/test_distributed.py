@@ -14,7 +14,7 @@ import pytest
 from lab.errors import LabError
 from lab.runs import TrainConfig, resume_run, start_run, stop_run
 from lab.runs.distributed import worker_command
-from tests.runs.conftest import assert_loads_with_plain_peft, wait_for
+from tests.helpers import assert_loads_with_plain_peft, wait_for
 
 WORDS = "the cat sat on a mat while dogs ran far away from home and fish swam".split()
 

@@ -7,7 +7,7 @@ import pytest
 
 from lab.errors import LabError
 from lab.runs import queue_position, resume_run, start_run, stop_run
-from tests.runs.conftest import assert_loads_with_plain_peft, wait_for
+from tests.helpers import assert_loads_with_plain_peft, wait_for
 
 
 def test_a_run_trains_to_completion_and_its_adapter_loads_without_lab(tmp_path, lab_home, tiny_config, tiny_model_dir):

@@ -4,7 +4,7 @@ import pytest
 
 from lab.runs import list_runs
 from lab.widgets import ChatPanel, ClassifyPanel, ComparePanel, DataPanel, Lab, ModelPanel, RunsPanel, TrainPanel
-from tests.runs.conftest import wait_for
+from tests.helpers import wait_for
 
 ASSETS = "tests/assets/data/messages.jsonl"
 
