@@ -11,176 +11,184 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+import lab  # noqa: E402
 from apps import handlers as h  # noqa: E402
-from lab import views  # noqa: E402
-from lab.methods import METHODS  # noqa: E402
-from lab.models import DEFAULT_MODEL, PRECISIONS  # noqa: E402
-from lab.runs.config import STRATEGIES, TASKS  # noqa: E402
-from lab.serving import BASE  # noqa: E402
+from lab import defaults as d  # noqa: E402
 
 CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"
 
 
-def generation_controls():
+def generation_controls(new_tokens: int):
     with gr.Accordion("Generation settings", open=False):
         return [
-            gr.Slider(1, 512, value=96, step=1, label="max new tokens"),
-            gr.Slider(0, 2, value=0, step=0.05, label="temperature (0 = greedy)"),
-            gr.Slider(0.05, 1, value=1, step=0.05, label="top p"),
-            gr.Slider(0, 200, value=50, step=1, label="top k"),
-            gr.Slider(0.5, 2, value=1, step=0.05, label="repetition penalty"),
-            gr.Number(value=0, precision=0, label="seed"),
+            gr.Slider(1, 512, value=new_tokens, step=1, label="max new tokens"),
+            gr.Slider(0, 2, value=d.GENERATION["temperature"], step=0.05, label="temperature (0 = greedy)"),
+            gr.Slider(0.05, 1, value=d.GENERATION["top_p"], step=0.05, label="top p"),
+            gr.Slider(0, 200, value=d.GENERATION["top_k"], step=1, label="top k"),
+            gr.Slider(0.5, 2, value=d.GENERATION["repetition_penalty"], step=0.05, label="repetition penalty"),
+            gr.Number(value=d.GENERATION["seed"], precision=0, label="seed"),
         ]
 
 
-def build(default_model: str = DEFAULT_MODEL, default_precision: str = "4bit") -> gr.Blocks:
+def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRECISION) -> gr.Blocks:
     with gr.Blocks(title="lab — tuning lab") as demo:
         gr.Markdown("# lab\nTune a language model, watch it learn, and see what changed.")
         with gr.Row():
-            model = gr.Dropdown(h.model_names(), value=default_model, label="model", allow_custom_value=True,
+            model = gr.Dropdown(lab.model_names(), value=default_model, label="model", allow_custom_value=True,
                                 info="a bundled model or a local model folder")
-            precision = gr.Dropdown(list(PRECISIONS), value=default_precision, label="precision")
+            precision = gr.Dropdown(list(lab.PRECISIONS), value=default_precision, label="precision")
 
-        with gr.Tab("Model"):
-            load_button = gr.Button("Load", variant="primary")
-            model_summary = gr.Markdown()
-            model_info = gr.JSON(label="details")
-            load_button.click(h.load, [model, precision], [model_summary, model_info], api_name="model_load")
+        with gr.Tabs() as tabs:
+            with gr.Tab("Model"):
+                load_button = gr.Button("Load", variant="primary")
+                model_summary = gr.Markdown()
+                model_info = gr.JSON(label="details")
+                load_button.click(h.load, [model, precision], [model_summary, model_info], api_name="model_load")
 
-        with gr.Tab("Data"):
-            with gr.Row():
-                sample = gr.Dropdown(["sample_data", "sample_data/topics"], value="sample_data", label="data",
-                                     allow_custom_value=True,
-                                     info="the sample set, or a data file or folder on this machine")
-                upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)", file_types=[".jsonl", ".json", ".csv", ".txt"])
-                max_length = gr.Number(value=512, precision=0, label="max length (tokens)")
-                data_task = gr.Radio(list(TASKS), value="chat", label="task",
-                                     info="classify: text and label columns, e.g. sample_data/topics")
-            preview_button = gr.Button("Preview")
-            data_summary = gr.Markdown()
-            data_table = gr.Dataframe(label="rendered examples", wrap=True)
-            preview_button.click(h.preview_data, [model, sample, upload, max_length, data_task],
-                                 [data_summary, data_table],
-                                 api_name="data_preview")
+            with gr.Tab("Data"):
+                with gr.Row():
+                    sample = gr.Dropdown(list(d.SAMPLE_SETS), value=d.DATA, label="data", allow_custom_value=True,
+                                         info="the sample set, or a data file or folder on this machine")
+                    upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)",
+                                     file_types=[".jsonl", ".json", ".csv", ".txt"])
+                    max_length = gr.Number(value=d.MAX_LENGTH, precision=0, label="max length (tokens)")
+                    data_task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
+                                         info="classify: text and label columns, e.g. sample_data/topics")
+                preview_button = gr.Button("Preview")
+                data_summary = gr.Markdown()
+                data_table = gr.Dataframe(label="rendered examples", wrap=True)
+                preview_button.click(h.preview_data, [model, sample, upload, max_length, data_task],
+                                     [data_summary, data_table], api_name="data_preview")
 
-        with gr.Tab("Train"):
-            with gr.Row():
-                task = gr.Radio(list(TASKS), value="chat", label="task",
-                                info="chat: tune the chat model; classify: text -> label (data: sample_data/topics)")
-                method = gr.Dropdown(list(METHODS), value="lora", label="method")
-                max_steps = gr.Number(value=30, precision=0, label="steps")
-                learning_rate = gr.Number(value=2e-4, label="learning rate")
-                batch_size = gr.Number(value=4, precision=0, label="batch size")
-                processes = gr.Number(value=1, precision=0, label="processes",
-                                      info="torchrun: one per GPU (batch size is per process)")
-                strategy = gr.Dropdown(list(STRATEGIES), value="ddp", label="strategy",
-                                       info="fsdp shards a full fine-tune")
-            with gr.Row():
-                method_settings = gr.Textbox(views.method_defaults_text("lora"), lines=4, label="method settings")
-                method_help = gr.Markdown(views.method_help("lora"))
-            with gr.Row():
-                estimate = gr.Button("Estimate")
-                force = gr.Checkbox(False, label="force", info="start even if the estimate says it will not fit")
-                start = gr.Button("Start", variant="primary")
-                stop = gr.Button("Stop")
-                resume = gr.Button("Resume")
-            estimate_view = gr.Markdown()
-            run_id = gr.Textbox(label="run", interactive=False)
-            progress = gr.Markdown()
-            curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
-            notice = gr.Markdown()
-            method.change(lambda m: (views.method_defaults_text(m), views.method_help(m)), method,
-                          [method_settings, method_help], api_name=False)
-            train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
-                            batch_size, max_length, task]
-            estimate.click(h.train_estimate, [*train_inputs, processes, strategy], estimate_view,
-                           api_name="train_estimate")
-            start.click(h.train_start, [*train_inputs, force, processes, strategy], run_id, api_name="train_start",
-                        concurrency_limit=1)
-            stop.click(h.train_stop, run_id, notice, api_name="train_stop")
-            resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
-            # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
-            points_shown = gr.State(-1)
-            gr.Timer(1.0).tick(h.train_status, [run_id, points_shown], [run_id, progress, curve, points_shown],
-                               api_name="train_status", show_progress="hidden")
+            with gr.Tab("Train", id="train"):
+                with gr.Row():
+                    task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
+                                    info="chat: tune the chat model; classify: text -> label (data: sample_data/topics)")
+                    method = gr.Dropdown(list(lab.METHODS), value=d.METHOD, label="method")
+                    max_steps = gr.Number(value=d.STEPS, precision=0, label="steps")
+                    learning_rate = gr.Number(value=d.LEARNING_RATE, label="learning rate")
+                    batch_size = gr.Number(value=d.BATCH_SIZE, precision=0, label="batch size")
+                    processes = gr.Number(value=d.PROCESSES, precision=0, label="processes",
+                                          info="torchrun: one per GPU (batch size is per process)")
+                    strategy = gr.Dropdown(list(lab.STRATEGIES), value=d.STRATEGY, label="strategy",
+                                           info="fsdp shards a full fine-tune")
+                with gr.Row():
+                    settings_text, help_text = h.method_form(d.METHOD)
+                    method_settings = gr.Textbox(settings_text, lines=4, label="method settings")
+                    method_help = gr.Markdown(help_text)
+                with gr.Row():
+                    estimate = gr.Button("Estimate")
+                    force = gr.Checkbox(False, label="force", info="start even if the estimate says it will not fit")
+                    start = gr.Button("Start", variant="primary")
+                    stop = gr.Button("Stop")
+                    resume = gr.Button("Resume")
+                estimate_view = gr.Markdown()
+                run_id = gr.Textbox(label="run", info="the run this tab follows (Follow in the Runs tab picks another)")
+                progress = gr.Markdown()
+                curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
+                notice = gr.Markdown()
+                method.change(h.method_form, method, [method_settings, method_help], api_name=False)
+                train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
+                                batch_size, max_length, task]
+                estimate.click(h.train_estimate, [*train_inputs, processes, strategy], estimate_view,
+                               api_name="train_estimate")
+                start.click(h.train_start, [*train_inputs, force, processes, strategy], run_id,
+                            api_name="train_start", concurrency_limit=1)
+                stop.click(h.train_stop, run_id, notice, api_name="train_stop")
+                resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
+                # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
+                points_shown = gr.State(-1)
+                gr.Timer(1.0).tick(h.train_status, [run_id, points_shown], [run_id, progress, curve, points_shown],
+                                   api_name="train_status", show_progress="hidden")
 
-        with gr.Tab("Runs") as runs_tab:
-            runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
-            with gr.Row():
-                refresh = gr.Button("Refresh")
-                chosen = gr.Dropdown([], label="run", allow_custom_value=True)
-            details = gr.JSON(label="run")
-            with gr.Row():
-                download = gr.Button("Download adapter (zip)")
-                archive = gr.File(label="adapter")
-            with gr.Row():
-                confirm = gr.Checkbox(label="Yes, delete it")
-                delete = gr.Button("Delete", variant="stop")
-            deleted = gr.Markdown()
-            refresh.click(h.runs, None, runs_table, api_name="runs").then(h.run_choices, None, chosen, api_name=False)
-            chosen.change(h.run_details, chosen, details, api_name="run_details")
-            download.click(h.run_download, chosen, archive, api_name="run_download")
-            delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
-                h.runs, None, runs_table, api_name=False)
+            with gr.Tab("Runs") as runs_tab:
+                runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
+                with gr.Row():
+                    refresh = gr.Button("Refresh")
+                    chosen = gr.Dropdown([], label="run", allow_custom_value=True)
+                with gr.Row():
+                    follow = gr.Button("Follow in Train")
+                    run_stop = gr.Button("Stop")
+                    run_resume = gr.Button("Resume")
+                run_notice = gr.Markdown()
+                details = gr.JSON(label="run")
+                with gr.Row():
+                    download = gr.Button("Download adapter (zip)")
+                    archive = gr.File(label="adapter")
+                with gr.Row():
+                    confirm = gr.Checkbox(label="Yes, delete it")
+                    delete = gr.Button("Delete", variant="stop")
+                deleted = gr.Markdown()
+                refresh.click(h.runs, None, runs_table, api_name="runs").then(h.run_choices, None, chosen,
+                                                                              api_name=False)
+                chosen.change(h.run_details, chosen, details, api_name="run_details")
+                follow.click(lambda rid: (rid, gr.Tabs(selected="train")), chosen, [run_id, tabs], api_name=False)
+                run_stop.click(h.train_stop, chosen, run_notice, api_name=False).then(h.runs, None, runs_table,
+                                                                                      api_name=False)
+                run_resume.click(h.train_resume, chosen, run_id, api_name=False).then(
+                    lambda: gr.Tabs(selected="train"), None, tabs, api_name=False)
+                download.click(h.run_download, chosen, archive, api_name="run_download")
+                delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
+                    h.runs, None, runs_table, api_name=False)
 
-        with gr.Tab("Compare") as compare_tab:
-            compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
-            prompt = gr.Textbox("What is AI?", label="prompt")
-            compare_settings = generation_controls()
-            compare_button = gr.Button("Compare", variant="primary")
-            compare_view = gr.HTML()
-            compare_rows = gr.JSON(visible=False)
-            with gr.Accordion("Over the validation split", open=False):
-                split_examples = gr.Number(value=5, precision=0, label="questions")
-                split_button = gr.Button("Compare on validation questions")
-                split_view = gr.HTML()
-            compare_button.click(h.compare, [compare_runs, prompt, *compare_settings], [compare_view, compare_rows],
-                                 api_name="compare")
-            split_button.click(h.compare_split, [compare_runs, split_examples, compare_settings[0]], split_view,
-                               api_name="compare_split")
+            with gr.Tab("Compare") as compare_tab:
+                compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
+                prompt = gr.Textbox(d.COMPARE_PROMPT, label="prompt")
+                compare_settings = generation_controls(d.COMPARE_NEW_TOKENS)
+                compare_button = gr.Button("Compare", variant="primary")
+                compare_view = gr.HTML()
+                compare_rows = gr.JSON(visible=False)
+                with gr.Accordion("Over the validation split", open=False):
+                    split_examples = gr.Number(value=d.SPLIT_QUESTIONS, precision=0, label="questions")
+                    split_button = gr.Button("Compare on validation questions")
+                    split_view = gr.HTML()
+                compare_button.click(h.compare, [compare_runs, prompt, *compare_settings],
+                                     [compare_view, compare_rows], api_name="compare")
+                split_button.click(h.compare_split, [compare_runs, split_examples, compare_settings[0]], split_view,
+                                   api_name="compare_split")
 
-        with gr.Tab("Chat") as chat_tab:
-            adapter = gr.Dropdown([BASE], value=BASE, label="adapter", allow_custom_value=True)
-            system_prompt = gr.Textbox(label="system prompt")
-            chatbot = gr.Chatbot(label="chat", height=360)
-            message = gr.Textbox(label="message", placeholder="Ask something and press Enter")
-            chat_settings = generation_controls()
-            clear = gr.Button("Clear")
-            message.submit(h.chat, [message, chatbot, adapter, model, precision, system_prompt, *chat_settings],
-                           [chatbot, message], api_name="chat", concurrency_limit=2)
-            clear.click(lambda: [], None, chatbot, api_name="chat_clear")
+            with gr.Tab("Chat") as chat_tab:
+                adapter = gr.Dropdown([lab.BASE], value=lab.BASE, label="adapter", allow_custom_value=True)
+                system_prompt = gr.Textbox(label="system prompt")
+                chatbot = gr.Chatbot(label="chat", height=360)
+                message = gr.Textbox(label="message", placeholder="Ask something and press Enter")
+                chat_settings = generation_controls(d.CHAT_NEW_TOKENS)
+                clear = gr.Button("Clear")
+                message.submit(h.chat, [message, chatbot, adapter, model, precision, system_prompt, *chat_settings],
+                               [chatbot, message], api_name="chat", concurrency_limit=2)
+                clear.click(lambda: [], None, chatbot, api_name="chat_clear")
 
-        with gr.Tab("Classify") as classify_tab:
-            classify_runs = gr.Dropdown([], multiselect=True, label="classify runs", allow_custom_value=True)
-            texts = gr.Textbox("What is AI?\nWho was the first president?", lines=3, label="texts, one per line")
-            with gr.Row():
-                predict_button = gr.Button("Predict", variant="primary")
-                classify_eval_button = gr.Button("Evaluate on validation (before vs after)")
-            predict_view = gr.HTML()
-            classify_eval_view = gr.HTML()
-            predict_button.click(h.predict, [classify_runs, texts], predict_view, api_name="predict")
-            classify_eval_button.click(h.classify_evaluate, classify_runs, classify_eval_view,
-                                       api_name="classify_evaluate")
+            with gr.Tab("Classify") as classify_tab:
+                classify_runs = gr.Dropdown([], multiselect=True, label="classify runs", allow_custom_value=True)
+                texts = gr.Textbox(d.CLASSIFY_TEXTS, lines=3, label="texts, one per line")
+                with gr.Row():
+                    predict_button = gr.Button("Predict", variant="primary")
+                    classify_eval_button = gr.Button("Evaluate on validation (before vs after)")
+                predict_view = gr.HTML()
+                classify_eval_view = gr.HTML()
+                predict_button.click(h.predict, [classify_runs, texts], predict_view, api_name="predict")
+                classify_eval_button.click(h.classify_evaluate, classify_runs, classify_eval_view,
+                                           api_name="classify_evaluate")
 
-        with gr.Tab("Evaluate") as evaluate_tab:
-            eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
-            with gr.Row():
-                eval_examples = gr.Number(value=10, precision=0, label="validation examples")
-                eval_tokens = gr.Number(value=32, precision=0, label="max new tokens")
-            eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
-            eval_table = gr.Dataframe(label="metrics")
-            eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_table, api_name="evaluate")
+            with gr.Tab("Evaluate") as evaluate_tab:
+                eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
+                with gr.Row():
+                    eval_examples = gr.Number(value=d.EVAL_EXAMPLES, precision=0, label="validation examples")
+                    eval_tokens = gr.Number(value=d.EVAL_NEW_TOKENS, precision=0, label="max new tokens")
+                eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
+                eval_table = gr.Dataframe(label="metrics")
+                eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_table,
+                                  api_name="evaluate")
 
         # Choices follow the run store: refreshed whenever a tab that lists runs opens.
         for trigger in (demo.load, compare_tab.select, chat_tab.select):
-            trigger(h.adapter_choices, None, [adapter, compare_runs], api_name=False)
+            trigger(h.chat_run_choices, None, [adapter, compare_runs], api_name=False)
         for trigger in (demo.load, runs_tab.select):
             trigger(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
         for trigger in (demo.load, classify_tab.select):
-            trigger(lambda: gr.update(choices=views.finished_run_ids(task="classify")), None, classify_runs,
-                    api_name=False)
+            trigger(h.run_choices_of("classify"), None, classify_runs, api_name=False)
         for trigger in (demo.load, evaluate_tab.select):
-            trigger(lambda: gr.update(choices=views.finished_run_ids()), None, eval_run, api_name=False)
+            trigger(h.run_choices_of(None), None, eval_run, api_name=False)
     return demo
 
 

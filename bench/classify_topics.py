@@ -8,7 +8,7 @@ import time
 from collections import Counter
 
 from common import report  # before any lab import: it sets the offline environment
-from lab.classify import evaluate_classifier
+from lab.results.classify import evaluate_classifier
 from lab.runs.config import TrainConfig
 from lab.runs.launcher import resolve_data
 from lab.runs.store import create_run

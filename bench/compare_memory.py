@@ -15,7 +15,7 @@ from common import report  # before any lab import: it sets the offline environm
 HERE = Path(__file__).parent
 ONE_MODEL = "from common import peak_rss_mib; from lab.models import load_model, DEFAULT_MODEL\n" \
             "m = load_model(DEFAULT_MODEL, 'fp32'); print(peak_rss_mib())"
-COMPARE = "import sys; from common import peak_rss_mib; from lab.compare import compare; from lab.runs import get_run\n" \
+COMPARE = "import sys; from common import peak_rss_mib; from lab.results.compare import compare; from lab.runs import get_run\n" \
           "from lab.generation import GenerationSettings\n" \
           "compare([get_run(p) for p in sys.argv[1:]], ['Hi'], GenerationSettings(max_new_tokens=4)); print(peak_rss_mib())"
 

@@ -1,18 +1,32 @@
-"""lab: load a causal LM in 8/4-bit, tune it, and see what changed. This module is the public API."""
+"""lab: load a causal LM in 8/4-bit, tune it, and see what changed. This module is the public API: every action
+a user, a notebook or a face needs, by name (the faces import nothing else from the core but lab.present).
 
+    import lab
+    config = lab.plan_run(method="lora", steps=30, precision="fp32")
+    run = lab.start_run(config)                 # returns at once; the run trains in its own process
+    lab.wait(run["id"]); lab.compare([run["id"]], "What is AI?")
+"""
+
+from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
+                         describe_method, describe_model, describe_models, download_run, estimate_run, evaluate, export_run,
+                         generation, latest_active_run, list_runs, loaded_model, model_names, parse_settings,
+                         plan_run, predict, prepare_models, progress, resume_run, run_details, run_ids, start_run, stop_run,
+                         stream_reply, wait)
+from lab import present
+from lab.actions import defaults
 from lab.errors import LabError
 from lab.generation import GenerationSettings, chat, stream_chat
+from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL, PRECISIONS, LoadedModel, ModelInfo, list_models, load_model
+from lab.runs.config import STRATEGIES, TASKS, TrainConfig
+from lab.system import system_info
 
 __all__ = [
-    "DEFAULT_MODEL",
-    "PRECISIONS",
-    "GenerationSettings",
-    "LabError",
-    "LoadedModel",
-    "ModelInfo",
-    "chat",
-    "list_models",
-    "load_model",
-    "stream_chat",
+    "BASE", "DEFAULT_MODEL", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
+    "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
+    "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_run",
+    "estimate_run", "evaluate", "export_run", "generation", "latest_active_run", "list_models", "list_runs",
+    "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
+    "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
+    "present", "system_info", "wait",
 ]

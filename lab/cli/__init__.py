@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 import warnings
 
-from lab.errors import LabError
+from lab.cli.common import print_error
+from lab import LabError
 
-COMMANDS = ("info", "models", "chat", "data", "train", "runs", "eval", "compare", "predict", "export", "app")
+COMMANDS = ("info", "models", "load", "chat", "data", "train", "runs", "eval", "compare", "predict", "export", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,17 +20,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(f"lab.cli.{name}").add_parser(subparsers)
     return parser
-
-
-def print_json(data) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
-def print_error(error: LabError, as_json: bool = False) -> None:
-    if as_json:
-        print_json(error.to_dict())
-    else:
-        print(f"error: {error.message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

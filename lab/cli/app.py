@@ -6,7 +6,10 @@ import os
 import socket
 import sys
 
-from lab.errors import LabError
+import lab
+from lab import defaults
+
+LabError = lab.LabError
 
 
 def add_parser(subparsers) -> None:
@@ -16,7 +19,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--share", action="store_true", help="a public gradio.live link (needs --auth)")
     parser.add_argument("--auth", metavar="USER:PASS", help="require this login")
     parser.add_argument("--model", default=None, help="the model the page starts with (smollm2-135m-instruct)")
-    parser.add_argument("--precision", default="4bit", help="the precision the page starts with (4bit)")
+    parser.add_argument("--precision", default=defaults.PRECISION,
+                        help=f"the precision the page starts with ({defaults.PRECISION})")
     parser.add_argument("--workspace", help="where runs live (default: $LAB_WORKSPACE or $LAB_HOME/workspace)")
     parser.set_defaults(run=run)
 
@@ -51,10 +55,9 @@ def run(args) -> int:
     if args.workspace:
         os.environ["LAB_WORKSPACE"] = os.path.abspath(args.workspace)
     import apps.app
-    from lab.models import DEFAULT_MODEL
 
-    model = args.model or DEFAULT_MODEL
-    same = model == DEFAULT_MODEL and args.precision == "4bit"
+    model = args.model or lab.DEFAULT_MODEL
+    same = model == lab.DEFAULT_MODEL and args.precision == defaults.PRECISION
     demo = apps.app.demo if same else apps.app.build(model, args.precision)
     demo.queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=share,
                                                    auth=auth, css=apps.app.CSS)

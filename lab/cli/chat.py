@@ -2,9 +2,8 @@
 
 import time
 
-from lab.cli import print_json
-from lab.cli.common import add_generation_args, add_model_args, generation_settings, load_from_args
-from lab.errors import LabError
+import lab
+from lab.cli.common import add_generation_args, add_model_args, generation, load_options, print_json
 
 
 def add_parser(subparsers) -> None:
@@ -18,22 +17,23 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def replies(args, message: str, history: list[dict]):
+    """The answer as it grows (lab.stream_reply yields the whole conversation; the last turn is the answer)."""
+    for conversation in lab.stream_reply(message, history, args.adapter, args.model, args.precision, args.system,
+                                         load_options=load_options(args), **generation(args)):
+        yield conversation
+
+
 def run(args) -> int:
     if args.json and args.prompt is None:
-        raise LabError("--json needs --prompt.", "The interactive chat has no single answer to print.",
-                       "Add --prompt TEXT, or drop --json.")
-    settings = generation_settings(args)
+        raise lab.LabError("--json needs --prompt.", "The interactive chat has no single answer to print.",
+                           "Add --prompt TEXT, or drop --json.")
     start = time.perf_counter()
-    if args.adapter:
-        from lab.adapters import load_tuned
-        from lab.runs import get_run
-
-        model, tokenizer, info = load_tuned(get_run(args.adapter))
-    else:
-        model, tokenizer, info = load_from_args(args)
+    loaded = lab.loaded_model(args.model, args.precision, args.adapter, **load_options(args))
     load_s = time.perf_counter() - start
     if args.prompt is not None:
-        return answer_once(model, tokenizer, info, args, settings, load_s)
+        return answer_once(loaded, args, load_s)
+    info = loaded.info
     print(f"Chatting with {info.name} ({info.precision}, {info.device}). /reset clears, /exit or Ctrl-D quits.")
     history = []
     while True:
@@ -50,35 +50,29 @@ def run(args) -> int:
         if not message.strip():
             continue
         print("bot> ", end="", flush=True)
-        answer = ""
-        for piece in stream(model, tokenizer, message, history, args.system, settings):
-            answer += piece
-            print(piece, end="", flush=True)
+        shown = 0
+        for history in replies(args, message, history):
+            answer = history[-1]["content"]
+            print(answer[shown:], end="", flush=True)
+            shown = len(answer)
         print()
-        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answer}]
 
 
-def stream(model, tokenizer, message, history, system_prompt, settings):
-    from lab.generation import stream_chat
-
-    return stream_chat(model, tokenizer, message, history=history, system_prompt=system_prompt, settings=settings)
-
-
-def answer_once(model, tokenizer, info, args, settings, load_s: float) -> int:
+def answer_once(loaded, args, load_s: float) -> int:
     start = time.perf_counter()
-    first_token_s = None
-    pieces = []
-    for piece in stream(model, tokenizer, args.prompt, [], args.system, settings):
-        first_token_s = first_token_s or time.perf_counter() - start
-        pieces.append(piece)
-        if not args.json:
-            print(piece, end="", flush=True)
+    first_token_s, answer = None, ""
+    for conversation in replies(args, args.prompt, []):
+        piece, answer = conversation[-1]["content"][len(answer):], conversation[-1]["content"]
+        if piece:
+            first_token_s = first_token_s or time.perf_counter() - start
+            if not args.json:
+                print(piece, end="", flush=True)
     generate_s = time.perf_counter() - start
-    answer = "".join(pieces)
     if not args.json:
         print()
         return 0
-    new_tokens = len(tokenizer(answer, add_special_tokens=False)["input_ids"])
+    info = loaded.info
+    new_tokens = len(loaded.tokenizer(answer, add_special_tokens=False)["input_ids"])
     print_json({
         "model": info.name,
         "precision": info.precision,

@@ -1,38 +1,48 @@
-"""Arguments several commands share: which model to load, and how to generate."""
+"""What several commands share: printing, which model to load, and how to generate."""
 
-from lab.generation import GenerationSettings
-from lab.models import DEFAULT_MODEL, PRECISIONS
+from __future__ import annotations
+
+import json
+import sys
+
+import lab
+from lab import defaults
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def print_error(error: lab.LabError, as_json: bool = False) -> None:
+    if as_json:
+        print_json(error.to_dict())
+    else:
+        print(f"error: {error.message}", file=sys.stderr)
 
 
 def add_model_args(parser) -> None:
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"registry name, local folder or hub id ({DEFAULT_MODEL})")
-    parser.add_argument("--precision", default="fp32", help=f"one of {', '.join(PRECISIONS)} (fp32)")
+    parser.add_argument("--model", default=lab.DEFAULT_MODEL,
+                        help=f"registry name, local folder or hub id ({lab.DEFAULT_MODEL})")
+    parser.add_argument("--precision", default="fp32", help=f"one of {', '.join(lab.PRECISIONS)} (fp32)")
     parser.add_argument("--quant-type", default="nf4", help="4-bit quantisation: nf4 or fp4 (nf4)")
     parser.add_argument("--trust-remote-code", action="store_true", help="run Python code shipped with the model")
 
 
-def add_generation_args(parser, **overrides) -> None:
-    defaults = GenerationSettings(**overrides)
-    parser.add_argument("--max-new-tokens", type=int, default=defaults.max_new_tokens)
-    parser.add_argument("--temperature", type=float, default=defaults.temperature, help="0 = greedy")
-    parser.add_argument("--top-p", type=float, default=defaults.top_p)
-    parser.add_argument("--top-k", type=int, default=defaults.top_k)
-    parser.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+def load_options(args) -> dict:
+    return {"quant_type": args.quant_type, "trust_remote_code": args.trust_remote_code}
 
 
-def generation_settings(args) -> GenerationSettings:
-    return GenerationSettings(
-        max_new_tokens=args.max_new_tokens,
-        temperature=args.temperature,
-        top_p=args.top_p,
-        top_k=args.top_k,
-        repetition_penalty=args.repetition_penalty,
-        seed=args.seed,
-    )
+def add_generation_args(parser, max_new_tokens: int = defaults.CHAT_NEW_TOKENS) -> None:
+    g = defaults.GENERATION
+    parser.add_argument("--max-new-tokens", type=int, default=max_new_tokens)
+    parser.add_argument("--temperature", type=float, default=g["temperature"], help="0 = greedy")
+    parser.add_argument("--top-p", type=float, default=g["top_p"])
+    parser.add_argument("--top-k", type=int, default=g["top_k"])
+    parser.add_argument("--repetition-penalty", type=float, default=g["repetition_penalty"])
+    parser.add_argument("--seed", type=int, default=g["seed"])
 
 
-def load_from_args(args):
-    from lab.models import load_model
-
-    return load_model(args.model, args.precision, quant_type=args.quant_type, trust_remote_code=args.trust_remote_code)
+def generation(args) -> dict:
+    """The generation flags as the keyword arguments lab's actions take."""
+    return {"max_new_tokens": args.max_new_tokens, "temperature": args.temperature, "top_p": args.top_p,
+            "top_k": args.top_k, "repetition_penalty": args.repetition_penalty, "seed": args.seed}

@@ -1,5 +1,7 @@
 """`lab export RUN --out DIR [--merge]`: the adapter as it is, or LoRA merged into a plain model."""
 
+import lab
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("export", help="copy a run's adapter, or merge LoRA into a plain model")
@@ -10,8 +12,5 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from lab.export import export_run
-
-    out = export_run(args.run_id, args.out, merge=args.merge)
-    print(f"Exported to {out}.")
+    print(f"Exported to {lab.export_run(args.run_id, args.out, merge=args.merge)}.")
     return 0

@@ -1,6 +1,7 @@
 """`lab info`: versions, devices (and how many processes a run can use), and whether 4/8-bit loading is available."""
 
-from lab.cli import print_json
+import lab
+from lab.cli.common import print_json
 
 
 def add_parser(subparsers) -> None:
@@ -10,9 +11,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from lab.system import system_info
-
-    info = system_info()
+    info = lab.system_info()
     if args.json:
         print_json(info)
         return 0

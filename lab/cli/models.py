@@ -1,8 +1,7 @@
 """`lab models`: the models the lab knows, their source, size on disk and state."""
 
-from dataclasses import asdict
-
-from lab.cli import print_json
+import lab
+from lab.cli.common import print_json
 
 
 def add_parser(subparsers) -> None:
@@ -13,17 +12,11 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from lab.models import list_models, resolve_model
-
-    if args.prepare:
-        for entry in list_models():
-            if entry.state != "missing package":
-                resolve_model(entry.name)
-    entries = list_models()
+    entries = lab.prepare_models() if args.prepare else lab.describe_models()
     if args.json:
-        print_json([asdict(e) for e in entries])
+        print_json(entries)
         return 0
     print(f"{'name':26} {'state':20} {'size':>9}  source")
     for e in entries:
-        print(f"{e.name:26} {e.state:20} {e.size_bytes / 2**20:7.1f}MB  {e.source}")
+        print(f"{e['name']:26} {e['state']:20} {e['size_bytes'] / 2**20:7.1f}MB  {e['source']}")
     return 0

@@ -1,6 +1,8 @@
 """`lab predict RUN [RUN ...] --text TEXT`: a classifier's label probabilities, base (untrained head) vs tuned."""
 
-from lab.cli import print_json
+import lab
+from lab.cli.common import print_json
+from lab.present import classify as classify_view
 
 
 def add_parser(subparsers) -> None:
@@ -13,15 +15,6 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from lab.classify import predict
-
-    rows = predict(args.run_ids, args.text)
-    if args.json:
-        print_json(rows)
-        return 0
-    for row in rows:
-        print(f"## {row['text']}")
-        for model, probs in row["probabilities"].items():
-            best = sorted(probs.items(), key=lambda kv: -kv[1])[: args.top]
-            print(f"  {model:36} " + "  ".join(f"{label} {p:.2f}" for label, p in best))
+    rows = lab.predict(args.run_ids, args.text)
+    print_json(rows) if args.json else print(classify_view.probabilities_text(rows, args.top))
     return 0

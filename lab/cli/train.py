@@ -6,10 +6,12 @@ import argparse
 import time
 from dataclasses import fields
 
-from lab.cli import print_json
-from lab.errors import LabError
-from lab.methods import METHODS
-from lab.runs.config import TrainConfig
+import lab
+from lab.cli.common import print_json
+from lab.present import estimate as estimate_view
+from lab.present import progress as progress_view
+
+LabError, METHODS, TrainConfig = lab.LabError, lab.METHODS, lab.TrainConfig
 
 
 def _flag(name: str) -> str:
@@ -77,40 +79,30 @@ def config_from_args(args) -> TrainConfig:
 
 
 def run(args) -> int:
-    from lab import views
-    from lab.runs import start_run
-    from lab.runs.estimate import check_fits, estimate
-    from lab.runs.launcher import resolve_data
-
     config = config_from_args(args)
-    config.data = resolve_data(config.data)
     if args.estimate:
-        result = estimate(config)
-        if args.json:
-            print_json(result.to_dict())
-        else:
-            print(views.estimate_markdown(result).replace("**", ""))
+        result = lab.estimate_run(config)
+        print_json(result) if args.json else print(estimate_view.text(result))
         return 0
-    result = estimate(config) if args.force else check_fits(config)
-    if not args.json:
-        print(views.estimate_markdown(result).replace("**", "") + "\n")
-    started = start_run(config, out=args.out, force=True)  # checked just above (or forced)
+    started = lab.start_run(config, force=args.force, out=args.out)
     if args.json and not args.wait:
-        print_json(started.summary())
+        print_json(started)
         return 0
     on = f", {config.processes} processes ({config.strategy})" if config.processes > 1 else ""
-    print(f"Started run {started.id} ({config.method} on {config.model}, {config.precision}{on}).")
-    print(f"Folder: {started.path}")
+    if not args.json:
+        print(estimate_view.text(started["estimate"]) + "\n")
+    print(f"Started run {started['id']} ({config.method} on {config.model}, {config.precision}{on}).")
+    print(f"Folder: {started['path']}")
     if not args.wait:
-        print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started.id}`.")
+        print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started['id']}`.")
         return 0
-    state = follow(started)
+    state = follow(started["id"])
     if args.json:
-        print_json(started.summary())
+        print_json(lab.run_details(started["id"])["summary"])
     return 0 if state in ("completed", "stopped") else 1
 
 
-def follow(run) -> str:
+def follow(run_id: str) -> str:
     """Progress with the loss until the run ends (a bar on a terminal, a line per step in a log); Ctrl-C leaves
     the run training."""
     import sys
@@ -121,31 +113,27 @@ def follow(run) -> str:
     printed_step = -1
     try:
         while True:
-            status = run.status()
-            start = run.events("start")
-            if start and bar.total != start[-1]["max_steps"]:
-                bar.total = start[-1]["max_steps"]
-                bar.set_description(status["state"])
-            train, evals = run.events("train"), run.events("eval")
-            if train and train[-1]["step"] != printed_step:
-                last = train[-1]
-                postfix = {"loss": f"{last['loss']:.4f}"}
-                if evals:
-                    postfix["val_loss"] = f"{evals[-1]['eval_loss']:.4f}"
-                bar.update(last["step"] - bar.n)
+            p = lab.progress(run_id)
+            if p["max_steps"] and bar.total != p["max_steps"]:
+                bar.total = p["max_steps"]
+                bar.set_description(p["state"])
+            if p["step"] != printed_step and p["loss"] is not None:
+                postfix = {"loss": f"{p['loss']:.4f}"}
+                if p["eval_loss"] is not None:
+                    postfix["val_loss"] = f"{p['eval_loss']:.4f}"
+                bar.update(p["step"] - bar.n)
                 bar.set_postfix(postfix)
                 if bar.disable:
-                    print(f"step {last['step']}/{bar.total} " + " ".join(f"{k} {v}" for k, v in postfix.items()),
-                          flush=True)
-                printed_step = last["step"]
-            if status["state"] in ("completed", "stopped", "failed"):
+                    print(progress_view.text(p), flush=True)
+                printed_step = p["step"]
+            if p["final"]:
                 bar.close()
-                print(f"Run {run.id}: {status['state']}.")
-                if status.get("error"):
-                    print(f"error: {status['error']}\nFix: {status.get('hint') or ''}")
-                return status["state"]
+                print(f"Run {run_id}: {p['state']}.")
+                if p["error"]:
+                    print(f"error: {p['error']}\nFix: {p['hint'] or ''}")
+                return p["state"]
             time.sleep(0.5)
     except KeyboardInterrupt:
         bar.close()
-        print(f"\nStill training in the background; `lab stop {run.id}` stops it.")
+        print(f"\nStill training in the background; `lab stop {run_id}` stops it.")
         return "running"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from lab.errors import LabError
 from lab.runs.config import TrainConfig
+from lab.units import GIB, format_bytes, format_seconds
 
-GIB = 2**30
 MEMORY_LIMIT_ENV = "LAB_MEMORY_LIMIT"  # e.g. "2GiB": pretend this much is free (a small machine, for tests)
 
 # Values a block keeps per token for the backward pass: per hidden unit (norms, q/k/v, attention, residuals)
@@ -314,16 +314,6 @@ def _halvings(n: int):
     while n > 1:
         n //= 2
         yield n
-
-
-def format_bytes(n: float) -> str:
-    return f"{n / GIB:.2f} GiB" if n >= GIB else f"{n / 2**20:.0f} MiB"
-
-
-def format_seconds(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
 def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -> Estimate:

@@ -70,7 +70,7 @@ def train(run: Run, resume: bool = False):
     method = config.method_config()
     classify = config.task == "classify"
     splits = config.read_data() if classify else None
-    torch.manual_seed(config.seed)  # a classifier's new head: the same one lab.adapters.load_base rebuilds
+    torch.manual_seed(config.seed)  # a classifier's new head: the same one lab.results.adapters.load_base rebuilds
     device = default_device()
     # one GPU per rank (a quantised model must sit on its rank's GPU before DDP wraps it)
     place = f"cuda:{distributed.local_rank()}" if device == "cuda" and distributed.world_size() > 1 else device

@@ -1,4 +1,4 @@
-"""Jupyter panels: the lab's capabilities as ipywidgets, views over the same core and run store as the app.
+"""Jupyter panels: the lab's actions as ipywidgets, over the same action layer and run store as the app.
 
     from lab.widgets import Lab
     Lab()
@@ -6,31 +6,41 @@
 
 import ipywidgets as w
 
-from lab.models import DEFAULT_MODEL
+import lab
+from lab import defaults
 from lab.widgets.chat import ChatPanel
 from lab.widgets.classify import ClassifyPanel
 from lab.widgets.compare import ComparePanel
 from lab.widgets.data import DataPanel
+from lab.widgets.evaluate import EvaluatePanel
 from lab.widgets.model import ModelPanel
 from lab.widgets.runs import RunsPanel
 from lab.widgets.train import TrainPanel
 
 
-def Lab(model: str = DEFAULT_MODEL, precision: str = "4bit", data: str = "sample_data") -> w.Tab:
-    """Every panel in tabs."""
-    panels = {
+def Lab(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION, data: str = defaults.DATA) -> w.Tab:
+    """Every panel in tabs; Follow and Resume in the Runs panel show the run in the Train panel."""
+    tabs = w.Tab()
+    train = TrainPanel(model, precision, data)
+
+    def follow(run_id: str) -> None:
+        train.follow(run_id)
+        tabs.selected_index = list(tabs.panels).index("Train")
+
+    tabs.panels = {
         "Model": ModelPanel(model, precision),
         "Data": DataPanel(data, model),
-        "Train": TrainPanel(model, precision, data),
-        "Runs": RunsPanel(),
+        "Train": train,
+        "Runs": RunsPanel(follow),
         "Compare": ComparePanel(),
         "Chat": ChatPanel(model, precision),
         "Classify": ClassifyPanel(),
+        "Evaluate": EvaluatePanel(),
     }
-    tabs = w.Tab(children=list(panels.values()))
-    tabs.titles = tuple(panels)
-    tabs.panels = panels
+    tabs.children = list(tabs.panels.values())
+    tabs.titles = tuple(tabs.panels)
     return tabs
 
 
-__all__ = ["ChatPanel", "ClassifyPanel", "ComparePanel", "DataPanel", "Lab", "ModelPanel", "RunsPanel", "TrainPanel"]
+__all__ = ["ChatPanel", "ClassifyPanel", "ComparePanel", "DataPanel", "EvaluatePanel", "Lab", "ModelPanel",
+           "RunsPanel", "TrainPanel"]

@@ -1,15 +1,12 @@
-"""What every panel shares: a message area where core errors appear, and defaults for model and data."""
+"""What every panel shares: a message area where core errors appear, and the model picker."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from lab import views
-from lab.errors import LabError
-from lab.models import DEFAULT_MODEL, PRECISIONS, list_models
-from lab.serving import ModelCache
-
-MODELS = ModelCache(capacity=2)  # shared by the panels of one kernel
+import lab
+from lab import defaults
+from lab.present import errors as error_view
 
 
 class Panel(w.VBox):
@@ -25,15 +22,22 @@ class Panel(w.VBox):
         self.message.value = ""
         try:
             return action(*args)
-        except LabError as error:
-            self.message.value = views.error_html(error.message)
+        except lab.LabError as error:
+            self.message.value = error_view.html(error.message)
             return None
 
     def on_click(self, button: w.Button, action) -> None:
         button.on_click(lambda _: self.attempt(action))
 
 
-def model_picker(model: str = DEFAULT_MODEL, precision: str = "4bit") -> tuple[w.Combobox, w.Dropdown]:
-    names = w.Combobox(value=model, options=[m.name for m in list_models()], description="model",
+def model_picker(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION) -> tuple[w.Combobox, w.Dropdown]:
+    names = w.Combobox(value=model, options=lab.model_names(), description="model",
                        placeholder="a bundled model or a local folder", ensure_option=False)
-    return names, w.Dropdown(options=list(PRECISIONS), value=precision, description="precision")
+    return names, w.Dropdown(options=list(lab.PRECISIONS), value=precision, description="precision")
+
+
+def run_picker(task: str | None = None, multiple: bool = True) -> w.SelectMultiple | w.Dropdown:
+    """Finished runs (of `task`) to pick; `refresh_runs` lists new ones."""
+    ids = lab.run_ids(task=task, finished=True)
+    return w.SelectMultiple(options=ids, description="runs") if multiple else w.Dropdown(options=ids,
+                                                                                         description="run")

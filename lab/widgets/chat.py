@@ -7,21 +7,20 @@ import threading
 
 import ipywidgets as w
 
-from lab import views
-from lab.generation import GenerationSettings, stream_chat
-from lab.models import DEFAULT_MODEL
-from lab.paths import confine_model
-from lab.serving import BASE
-from lab.widgets.base import MODELS, Panel, model_picker
+import lab
+from lab import defaults as d
+from lab.widgets.base import Panel, model_picker
 
 
 class ChatPanel(Panel):
-    def __init__(self, model: str = DEFAULT_MODEL, precision: str = "4bit"):
+    def __init__(self, model: str = lab.DEFAULT_MODEL, precision: str = d.PRECISION):
         self.model, self.precision = model_picker(model, precision)
-        self.adapter = w.Dropdown(options=[BASE, *views.finished_run_ids(task="chat")], value=BASE, description="adapter")
+        self.adapter = w.Dropdown(options=[lab.BASE, *lab.run_ids(task="chat", finished=True)], value=lab.BASE,
+                                  description="adapter")
         self.system_prompt = w.Text(description="system")
-        self.max_new_tokens = w.BoundedIntText(value=128, min=1, max=2048, description="max tokens")
-        self.temperature = w.BoundedFloatText(value=0.0, min=0, max=2, step=0.1, description="temperature")
+        self.max_new_tokens = w.BoundedIntText(value=d.CHAT_NEW_TOKENS, min=1, max=2048, description="max tokens")
+        self.temperature = w.BoundedFloatText(value=d.GENERATION["temperature"], min=0, max=2, step=0.1,
+                                              description="temperature")
         self.conversation = w.HTML()
         self.input = w.Text(placeholder="Ask something", description="you")
         self.send_button = w.Button(description="Send", button_style="primary")
@@ -36,31 +35,26 @@ class ChatPanel(Panel):
 
     def send(self) -> threading.Thread:
         """Answer in a background thread, showing the text as it streams; returns the thread."""
-        message = self.input.value
-        loaded = MODELS.get(confine_model(self.model.value), self.precision.value, self.adapter.value)
-        settings = GenerationSettings(max_new_tokens=self.max_new_tokens.value, temperature=self.temperature.value)
-        pieces = stream_chat(loaded.model, loaded.tokenizer, message, history=list(self.history),
-                             system_prompt=self.system_prompt.value or None, settings=settings)
-        self.history.append({"role": "user", "content": message})
+        replies = lab.stream_reply(self.input.value, self.history, self.adapter.value, self.model.value,
+                                   self.precision.value, self.system_prompt.value, confined=True,
+                                   max_new_tokens=self.max_new_tokens.value, temperature=self.temperature.value)
         self.input.value = ""
 
         def stream():
-            answer = ""
-            for piece in pieces:
-                answer += piece
-                self._render(answer)
-            self.history.append({"role": "assistant", "content": answer})
-            self._render()
+            conversation = None
+            for conversation in replies:
+                self._render(conversation)
+            self.history = conversation or self.history
+            self._render(self.history)
 
         self._worker = threading.Thread(target=lambda: self.attempt(stream), daemon=True)
         self._worker.start()
         return self._worker
 
-    def _render(self, partial: str | None = None) -> None:
-        turns = list(self.history) + ([{"role": "assistant", "content": partial}] if partial is not None else [])
+    def _render(self, turns: list[dict]) -> None:
         self.conversation.value = "".join(
             f"<p><b>{'you' if t['role'] == 'user' else 'model'}:</b> {html.escape(t['content'])}</p>" for t in turns)
 
     def clear(self) -> None:
         self.history = []
-        self._render()
+        self._render(self.history)

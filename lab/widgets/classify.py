@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from lab import views
-from lab.errors import LabError
-from lab.widgets.base import Panel
+import lab
+from lab import defaults as d
+from lab.present import classify as classify_view
+from lab.widgets.base import Panel, run_picker
 
 
 class ClassifyPanel(Panel):
     def __init__(self):
-        self.runs = w.SelectMultiple(options=views.finished_run_ids(task="classify"), description="runs")
+        self.runs = run_picker("classify")
         self.refresh_button = w.Button(description="Refresh runs")
-        self.texts = w.Textarea(value="What is AI?\nWho was the first president?", description="texts",
-                                layout=w.Layout(height="70px", width="60%"))
+        self.texts = w.Textarea(value=d.CLASSIFY_TEXTS, description="texts", layout=w.Layout(height="70px", width="60%"))
         self.predict_button = w.Button(description="Predict", button_style="primary")
         self.evaluate_button = w.Button(description="Evaluate before vs after")
         self.result = w.HTML()
@@ -26,25 +26,14 @@ class ClassifyPanel(Panel):
         self.on_click(self.evaluate_button, self.evaluate)
 
     def refresh(self) -> None:
-        self.runs.options = views.finished_run_ids(task="classify")
-
-    def _chosen(self) -> list[str]:
-        if not self.runs.value:
-            raise LabError("No run chosen.", "", "Pick a finished classify run (Refresh runs lists new ones).")
-        return list(self.runs.value)
+        self.runs.options = lab.run_ids(task="classify", finished=True)
 
     def predict(self) -> list[dict]:
-        from lab.classify import predict
-        from lab.classify_views import probabilities_html
-
-        rows = predict(self._chosen(), self.texts.value.splitlines())
-        self.result.value = probabilities_html(rows)
+        rows = lab.predict(self.runs.value, self.texts.value)
+        self.result.value = classify_view.probabilities_html(rows)
         return rows
 
     def evaluate(self) -> list[dict]:
-        from lab.classify import evaluate_classifier
-        from lab.classify_views import evaluation_html
-
-        results = [evaluate_classifier(run_id) for run_id in self._chosen()]
-        self.result.value = "".join(evaluation_html(result) for result in results)
+        results = lab.classify_evaluate(self.runs.value)
+        self.result.value = "".join(classify_view.evaluation_html(result) for result in results)
         return results

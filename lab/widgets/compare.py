@@ -1,38 +1,45 @@
-"""Compare panel: one prompt through the base and chosen runs, side by side, same seed and settings."""
+"""Compare panel: prompts through the base and chosen runs side by side (same seed and settings), or the runs'
+own validation questions."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from lab import views
-from lab.errors import LabError
-from lab.generation import GenerationSettings
-from lab.widgets.base import Panel
+import lab
+from lab import defaults as d
+from lab.present import compare as compare_view
+from lab.widgets.base import Panel, run_picker
 
 
 class ComparePanel(Panel):
     def __init__(self):
-        self.runs = w.SelectMultiple(options=views.finished_run_ids(task="chat"), description="runs")
-        self.prompt = w.Text(value="What is AI?", description="prompt")
-        self.max_new_tokens = w.BoundedIntText(value=64, min=1, max=2048, description="max tokens")
-        self.seed = w.IntText(value=0, description="seed")
+        self.runs = run_picker("chat")
+        self.prompt = w.Text(value=d.COMPARE_PROMPT, description="prompt")
+        self.max_new_tokens = w.BoundedIntText(value=d.COMPARE_NEW_TOKENS, min=1, max=2048, description="max tokens")
+        self.seed = w.IntText(value=d.GENERATION["seed"], description="seed")
+        self.questions = w.BoundedIntText(value=d.SPLIT_QUESTIONS, min=1, max=1000, description="questions")
         self.compare_button = w.Button(description="Compare", button_style="primary")
+        self.split_button = w.Button(description="Compare on validation questions", layout=w.Layout(width="auto"))
         self.refresh_button = w.Button(description="Refresh runs")
         self.result = w.HTML()
         super().__init__([w.HBox([self.runs, self.refresh_button]), self.prompt,
-                          w.HBox([self.max_new_tokens, self.seed, self.compare_button]), self.result])
+                          w.HBox([self.max_new_tokens, self.seed, self.compare_button]),
+                          w.HBox([self.questions, self.split_button]), self.result])
         self.on_click(self.compare_button, self.compare)
+        self.on_click(self.split_button, self.compare_split)
         self.on_click(self.refresh_button, self.refresh)
 
     def refresh(self) -> None:
-        self.runs.options = views.finished_run_ids(task="chat")
+        self.runs.options = lab.run_ids(task="chat", finished=True)
 
     def compare(self) -> list[dict]:
-        from lab.compare import compare
+        rows = lab.compare(self.runs.value, [self.prompt.value], max_new_tokens=self.max_new_tokens.value,
+                           seed=self.seed.value)
+        self.result.value = compare_view.html(rows)
+        return rows
 
-        if not self.runs.value:
-            raise LabError("No run chosen.", "", "Pick one or more finished runs (Refresh runs lists new ones).")
-        settings = GenerationSettings(max_new_tokens=self.max_new_tokens.value, seed=self.seed.value)
-        rows = compare(list(self.runs.value), [self.prompt.value], settings)
-        self.result.value = views.compare_html(rows)
+    def compare_split(self) -> list[dict]:
+        rows = lab.compare_split(self.runs.value, self.questions.value, max_new_tokens=self.max_new_tokens.value,
+                                 seed=self.seed.value)
+        self.result.value = compare_view.html(rows)
         return rows

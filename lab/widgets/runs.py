@@ -1,53 +1,74 @@
-"""Runs panel: every run with its state, steps and losses; details; delete with confirmation."""
+"""Runs panel: every run with its state, steps and losses; a run's details; follow it in the Train panel, stop,
+resume, download its result, delete it (with confirmation)."""
 
 from __future__ import annotations
 
-import html
-import json
-
 import ipywidgets as w
 
-from lab import views
-from lab.errors import LabError
-from lab.runs import delete_run, get_run
+import lab
+from lab.present import runs as runs_view
 from lab.widgets.base import Panel
 
 
 class RunsPanel(Panel):
-    def __init__(self):
+    def __init__(self, follow=None):
+        """`follow(run_id)` shows a run in a Train panel (Lab() connects its own)."""
         self.refresh_button = w.Button(description="Refresh")
         self.table = w.HTML()
         self.chosen = w.Dropdown(options=[], description="run")
+        self.follow_button = w.Button(description="Follow in Train", disabled=follow is None)
+        self.stop_button = w.Button(description="Stop")
+        self.resume_button = w.Button(description="Resume")
+        self.download_button = w.Button(description="Download (zip)")
+        self.notice = w.HTML()
         self.details = w.HTML()
         self.confirm = w.Checkbox(description="Yes, delete it")
         self.delete_button = w.Button(description="Delete", button_style="danger")
-        super().__init__([self.refresh_button, self.table, self.chosen, self.details,
-                          w.HBox([self.confirm, self.delete_button])])
+        self._follow = follow
+        super().__init__([self.refresh_button, self.table, self.chosen,
+                          w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button]),
+                          self.notice, self.details, w.HBox([self.confirm, self.delete_button])])
         self.on_click(self.refresh_button, self.refresh)
+        self.on_click(self.follow_button, self.follow)
+        self.on_click(self.stop_button, self.stop)
+        self.on_click(self.resume_button, self.resume)
+        self.on_click(self.download_button, self.download)
         self.on_click(self.delete_button, self.delete)
         self.chosen.observe(lambda _: self.attempt(self.show), names="value")
         self.refresh()
 
-    def refresh(self) -> list[list]:
-        rows = views.runs_table()
-        head = "".join(f"<th>{c}</th>" for c in views.RUN_COLUMNS)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-        self.table.value = f"<table><tr>{head}</tr>{body}</table>" if rows else "<i>No runs yet.</i>"
-        current, ids = self.chosen.value, [row[0] for row in rows]
+    def refresh(self) -> list[dict]:
+        runs = lab.list_runs()
+        self.table.value = runs_view.html(runs)
+        current, ids = self.chosen.value, [r["id"] for r in runs]
         self.chosen.options = ids
         self.chosen.value = current if current in ids else (ids[0] if ids else None)
-        return rows
+        return runs
 
-    def show(self) -> None:
-        if self.chosen.value:
-            run = get_run(self.chosen.value)
-            record = {"status": run.status(), "config": run.config}
-            self.details.value = f"<pre>{html.escape(json.dumps(record, indent=2, default=str))}</pre>"
+    def show(self) -> dict | None:
+        details = lab.run_details(self.chosen.value) if self.chosen.value else None
+        self.details.value = runs_view.details_html(details) if details else ""
+        return details
+
+    def follow(self) -> None:
+        self._follow(lab.run_details(self.chosen.value)["folder"])
+
+    def stop(self) -> None:
+        self.notice.value = runs_view.stopping(lab.stop_run(self.chosen.value))
+        self.refresh()
+
+    def resume(self) -> None:
+        self.notice.value = runs_view.resumed(lab.resume_run(self.chosen.value))
+        if self._follow:
+            self._follow(self.chosen.value)
+        self.refresh()
+
+    def download(self) -> str:
+        path = lab.download_run(self.chosen.value)
+        self.notice.value = f"Saved <code>{path}</code>"
+        return path
 
     def delete(self) -> None:
-        if not self.confirm.value:
-            raise LabError("Deletion needs confirmation.", "A deleted run cannot be restored.",
-                           "Tick 'Yes, delete it' and press Delete again.")
-        delete_run(self.chosen.value)
+        self.notice.value = runs_view.deleted(lab.delete_run(self.chosen.value, self.confirm.value))
         self.confirm.value = False
         self.refresh()

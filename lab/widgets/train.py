@@ -1,4 +1,4 @@
-"""Train panel: method settings with help, start / stop / resume, a live loss plot and a progress bar with ETA.
+"""Train panel: method settings with help, estimate / start / stop / resume, a live loss plot and a progress bar.
 
 Training runs in the worker process; a background thread reads the run folder once a second, so the kernel
 stays free and a run started elsewhere (the app, the CLI) shows here too.
@@ -11,35 +11,32 @@ import time
 
 import ipywidgets as w
 
-from lab import views
-from lab.errors import LabError
-from lab.methods import METHODS
-from lab.models import DEFAULT_MODEL
-from lab.paths import confine, confine_model
-from lab.runs import TrainConfig, get_run, resume_run, start_run, stop_run
-from lab.runs.config import STRATEGIES, TASKS
-from lab.runs.launcher import resolve_data
-from lab.runs.store import FINAL
+import lab
+from lab import defaults as d
+from lab.present import estimate as estimate_view
+from lab.present import methods as methods_view
+from lab.present import progress as progress_view
+from lab.present import runs as runs_view
+from lab.present.curves import svg as curve_svg
 from lab.widgets.base import Panel, model_picker
 
 
 class TrainPanel(Panel):
-    def __init__(self, model: str = DEFAULT_MODEL, precision: str = "4bit", data: str = "sample_data",
+    def __init__(self, model: str = lab.DEFAULT_MODEL, precision: str = d.PRECISION, data: str = d.DATA,
                  poll_seconds: float = 1.0):
         self.model, self.precision = model_picker(model, precision)
         self.data = w.Text(value=data, description="data")
-        self.task = w.Dropdown(options=list(TASKS), value="chat", description="task")
-        self.method = w.Dropdown(options=list(METHODS), value="lora", description="method")
-        self.settings = w.Textarea(value=views.method_defaults_text("lora"), description="settings",
-                                   layout=w.Layout(height="90px"))
-        self.help = w.HTML(views.method_help("lora").replace("\n", "<br>"))
-        self.steps = w.BoundedIntText(value=30, min=1, max=10**6, description="steps")
-        self.learning_rate = w.FloatText(value=2e-4, description="learning rate")
-        self.batch_size = w.BoundedIntText(value=4, min=1, max=4096, description="batch size")
-        self.max_length = w.BoundedIntText(value=512, min=8, max=32768, description="max length")
-        self.processes = w.BoundedIntText(value=1, min=1, max=1024, description="processes",
+        self.task = w.Dropdown(options=list(lab.TASKS), value=d.TASK, description="task")
+        self.method = w.Dropdown(options=list(lab.METHODS), value=d.METHOD, description="method")
+        self.settings = w.Textarea(description="settings", layout=w.Layout(height="90px"))
+        self.help = w.HTML()
+        self.steps = w.BoundedIntText(value=d.STEPS, min=1, max=10**6, description="steps")
+        self.learning_rate = w.FloatText(value=d.LEARNING_RATE, description="learning rate")
+        self.batch_size = w.BoundedIntText(value=d.BATCH_SIZE, min=1, max=4096, description="batch size")
+        self.max_length = w.BoundedIntText(value=d.MAX_LENGTH, min=8, max=32768, description="max length")
+        self.processes = w.BoundedIntText(value=d.PROCESSES, min=1, max=1024, description="processes",
                                           tooltip="torchrun: one per GPU (batch size is per process)")
-        self.strategy = w.Dropdown(options=list(STRATEGIES), value="ddp", description="strategy",
+        self.strategy = w.Dropdown(options=list(lab.STRATEGIES), value=d.STRATEGY, description="strategy",
                                    tooltip="fsdp shards a full fine-tune")
         self.estimate_button = w.Button(description="Estimate")
         self.force = w.Checkbox(value=False, description="force", indent=False,
@@ -54,6 +51,7 @@ class TrainPanel(Panel):
         self.plot = w.HTML()
         self.poll_seconds = poll_seconds
         self._watcher: threading.Thread | None = None
+        self._ended = False
         super().__init__([
             w.HBox([self.model, self.precision, self.data]),
             w.HBox([self.task, self.method, self.steps, self.learning_rate]),
@@ -62,54 +60,43 @@ class TrainPanel(Panel):
             w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
             self.estimate_view, self.run_id, self.bar, self.status, self.plot,
         ])
-        self.method.observe(self._method_changed, names="value")
+        self._show_method(d.METHOD)
+        self.method.observe(lambda change: self._show_method(change["new"]), names="value")
         self.on_click(self.estimate_button, self.estimate)
         self.on_click(self.start_button, self.start)
         self.on_click(self.stop_button, self.stop)
         self.on_click(self.resume_button, self.resume)
-        active = views.latest_active_run()
+        active = lab.latest_active_run()
         if active is not None:  # re-attach: a run started in the app or an earlier kernel
-            self.follow(active.id)
+            self.follow(active)
 
-    def _method_changed(self, change) -> None:
-        self.settings.value = views.method_defaults_text(change["new"])
-        self.help.value = views.method_help(change["new"]).replace("\n", "<br>")
+    def _show_method(self, method: str) -> None:
+        described = lab.describe_method(method)
+        self.settings.value = methods_view.settings_text(described)
+        self.help.value = methods_view.help_html(described)
 
-    def config(self) -> TrainConfig:
-        steps = self.steps.value
-        return TrainConfig(task=self.task.value, model=confine_model(self.model.value),
-                           precision=self.precision.value, method=self.method.value, method_params=views.parse_settings(self.settings.value),
-                           data=str(confine(resolve_data(self.data.value), "data path")),
-                           max_steps=steps, learning_rate=self.learning_rate.value, batch_size=self.batch_size.value,
-                           max_length=self.max_length.value, eval_steps=max(1, steps // 3),
-                           save_steps=max(1, steps // 3), max_validation_examples=50,
-                           processes=self.processes.value, strategy=self.strategy.value)
+    def config(self) -> lab.TrainConfig:
+        return lab.plan_run(self.model.value, self.precision.value, self.method.value, self.settings.value,
+                            self.data.value, self.steps.value, self.learning_rate.value, self.batch_size.value,
+                            self.max_length.value, self.task.value, self.processes.value, self.strategy.value,
+                            confined=True)
 
-    def estimate(self):
+    def estimate(self) -> dict:
         """Show memory by part, time and whether it fits (with the ranked fixes if not); load nothing."""
-        from lab.runs.estimate import estimate
-
-        result = estimate(self.config())
-        self.estimate_view.value = views.estimate_html(result)
+        result = lab.estimate_run(self.config())
+        self.estimate_view.value = estimate_view.html(result)
         return result
 
     def start(self) -> str:
-        run = start_run(self.config(), force=self.force.value)
-        self.follow(run.id)
-        return run.id
+        run_id = lab.start_run(self.config(), force=self.force.value)["id"]
+        self.follow(run_id)
+        return run_id
 
     def stop(self) -> None:
-        self._require_run()
-        stop_run(self.run_id.value)
-        self.status.value += "<br>Stopping: saving a checkpoint and the adapter..."
+        self.status.value += "<br>" + runs_view.stopping(lab.stop_run(self.run_id.value))
 
     def resume(self) -> None:
-        self._require_run()
-        self.follow(resume_run(self.run_id.value).id)
-
-    def _require_run(self) -> None:
-        if not self.run_id.value:
-            raise LabError("No run in this panel.", "", "Start a run first (or open one with panel.follow(run_id)).")
+        self.follow(lab.resume_run(self.run_id.value)["id"])
 
     def follow(self, run_id: str) -> None:
         """Show this run and keep refreshing while it is active."""
@@ -120,15 +107,15 @@ class TrainPanel(Panel):
             self._watcher.start()
 
     def _watch(self) -> None:
-        while (state := self.attempt(self.refresh)) is not None and state not in FINAL:  # None: run deleted
+        while self.attempt(self.refresh) is not None and not self._ended:  # None: the run was deleted
             time.sleep(self.poll_seconds)
 
     def refresh(self) -> str:
         """Read the run folder once; update progress, status and plot; return the run's state."""
-        run = get_run(self.run_id.value)
-        progress = views.progress(run)
+        progress = lab.progress(self.run_id.value)
         self.bar.max = max(progress["max_steps"] or 1, 1)
         self.bar.value = min(progress["step"], self.bar.max)
-        self.status.value = views.progress_text(progress).replace("**", "").replace("\n\n", "<br>")
-        self.plot.value = views.loss_svg(views.loss_curve(run))
-        return run.state
+        self.status.value = progress_view.html(progress)
+        self.plot.value = curve_svg(progress["points"])
+        self._ended = progress["final"]
+        return progress["state"]

@@ -14,7 +14,7 @@ import pytest
 gradio_client = pytest.importorskip("gradio_client")
 
 from lab.runs import get_run  # noqa: E402
-from lab.views import RUN_COLUMNS  # noqa: E402
+from lab.present.runs import COLUMNS as RUN_COLUMNS  # noqa: E402
 from tests.helpers import wait_for  # noqa: E402
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from lab.classify import evaluate_classifier
+from lab.results.classify import evaluate_classifier
 from lab.models.registry import ENCODER_MODEL
 from lab.runs.config import TrainConfig
 from lab.runs.launcher import resolve_data

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lab.evaluation import evaluate_run
+from lab.results.evaluation import evaluate_run
 from lab.models import DEFAULT_MODEL
 from lab.runs.config import TrainConfig
 from lab.runs.launcher import resolve_data

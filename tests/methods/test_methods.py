@@ -208,7 +208,7 @@ def test_train_config_takes_its_answers_from_the_method_class(monkeypatch):
 
 
 def test_export_asks_the_method_class_whether_it_merges(tiny_runs, tmp_path, monkeypatch):
-    from lab.export import export_run
+    from lab.results.export import export_run
 
     declare(monkeypatch, "lora", mergeable=False)
     with pytest.raises(LabError, match="A LORA adapter cannot be merged into the weights"):

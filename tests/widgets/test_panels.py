@@ -60,7 +60,7 @@ def test_train_panel_method_help_and_bad_settings(home, tiny_model_dir):
     panel.start_button.click()
     assert "num_virtual_tokens" in panel.message.value
     panel.stop_button.click()
-    assert "No run in this panel" in panel.message.value
+    assert "No run chosen" in panel.message.value
     assert list_runs() == []
 
 
@@ -98,7 +98,7 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
 
 def test_lab_shows_every_panel_in_tabs(home, tiny_model_dir):
     tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
-    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat", "Classify")
+    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat", "Classify", "Evaluate")
 
 
 def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir):

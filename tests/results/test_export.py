@@ -6,7 +6,7 @@ from peft import PeftModel
 from transformers import AutoModelForCausalLM
 
 from lab.errors import LabError
-from lab.export import export_run
+from lab.results.export import export_run
 
 
 def test_export_copies_the_adapter(tiny_runs, tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lab.compare import compare
+from lab.results.compare import compare
 from lab.errors import LabError
 from lab.generation import GenerationSettings
 from lab.runs.config import TrainConfig

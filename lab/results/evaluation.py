@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from lab.adapters import variants
+from lab.results.adapters import variants
 from lab.errors import LabError
 from lab.generation import GenerationSettings, chat
 from lab.metrics import load_metric
@@ -58,7 +58,7 @@ def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48, split: s
     is scored by lab.classify.evaluate_classifier (accuracy, F1, per-class report, confusion matrix)."""
     run = ref if isinstance(ref, Run) else get_run(ref)
     if run.config.get("task") == "classify":
-        from lab.classify import evaluate_classifier
+        from lab.results.classify import evaluate_classifier
 
         return evaluate_classifier(run, max_examples, split)
     config, examples = split_examples(run, split, max_examples)

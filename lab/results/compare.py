@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from lab.adapters import variants
+from lab.results.adapters import variants
 from lab.generation import GenerationSettings, chat
 from lab.runs.store import Run, get_run
 
 
 def split_prompts(run: Run, split: str = "validation", limit: int = 5) -> list[str]:
     """The user turns that end a run's conversations: compare base and tuned where the run was scored."""
-    from lab.evaluation import split_examples
+    from lab.results.evaluation import split_examples
 
     _, examples = split_examples(run, split, limit)
     return [e.messages[-2]["content"] for e in examples]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from lab.adapters import run_labels, variants
+from lab.results.adapters import run_labels, variants
 from lab.errors import LabError
 from lab.metrics import load_metric
 from lab.runs.store import Run, get_run, write_json_atomic

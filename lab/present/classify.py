@@ -1,20 +1,11 @@
-"""Presentation of classify results that the app, the panels and the notebooks share, as HTML strings: label
-probabilities base vs tuned, before/after scores, the per-class report and a confusion-matrix picture."""
+"""Classify results (lab.predict rows, lab.evaluate results of classify runs): label probabilities base vs
+tuned, before/after scores, the per-class report and a confusion-matrix picture."""
 
 from __future__ import annotations
 
 import html
 
-
-def data_summary_html(summary: dict) -> str:
-    """Classes with their counts per split, then a few labelled examples (from lab.data.describe_classification)."""
-    rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{summary['counts']['train'].get(label, 0)}</td>"
-                   f"<td>{summary['counts']['validation'].get(label, 0)}</td></tr>" for label in summary["labels"])
-    examples = "".join(f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['text'])}</td></tr>"
-                       for r in summary["preview"])
-    return (f"<p><b>{len(summary['labels'])} classes</b>: {summary['train']} train, {summary['validation']} "
-            f"validation examples.</p><table><tr><th>class</th><th>train</th><th>validation</th></tr>{rows}</table>"
-            f"<table><tr><th>label</th><th>text</th></tr>{examples}</table>")
+from lab.present.evaluate import html as scores_html
 
 
 def probabilities_html(rows: list[dict], top: int = 3) -> str:
@@ -31,14 +22,6 @@ def probabilities_html(rows: list[dict], top: int = 3) -> str:
             cells += f"<td style='vertical-align:top;padding:6px'><b>{html.escape(model)}</b>{bars}</td>"
         blocks.append(f"<tr><td style='padding:6px'>{html.escape(row['text'])}</td>{cells}</tr>")
     return f"<table class='lab-predict'>{''.join(blocks)}</table>"
-
-
-def scores_html(result: dict) -> str:
-    """Before vs after in one table: each model's accuracy and macro-F1 on the scored split."""
-    body = "".join(f"<tr><td>{html.escape(r['model'])}</td><td>{r['accuracy']:.3f}</td><td>{r['f1']:.3f}</td></tr>"
-                   for r in result["rows"])
-    return (f"<p>{result['examples']} {result['split']} examples of run {html.escape(result['run'])}</p>"
-            f"<table><tr><th>model</th><th>accuracy</th><th>macro-F1</th></tr>{body}</table>")
 
 
 def report_html(report: dict) -> str:
@@ -85,3 +68,20 @@ def evaluation_html(result: dict) -> str:
     return (scores_html(result) + f"<div style='display:flex;flex-wrap:wrap;gap:16px'>{pictures}</div>"
             + f"<p><b>Per class ({html.escape(result['rows'][-1]['model'])})</b></p>"
             + report_html(result["rows"][-1]["report"]))
+
+
+def probabilities_text(rows: list[dict], top: int = 3) -> str:
+    lines = []
+    for row in rows:
+        lines.append(f"## {row['text']}")
+        for model, probs in row["probabilities"].items():
+            best = sorted(probs.items(), key=lambda kv: -kv[1])[:top]
+            lines.append(f"  {model:36} " + "  ".join(f"{label} {p:.2f}" for label, p in best))
+    return "\n".join(lines)
+
+
+def report_text(report: dict) -> str:
+    lines = [f"\n{'class':24}{'precision':>11}{'recall':>9}{'F1':>7}{'support':>9}"]
+    lines += [f"{label:24}{p:11.2f}{r:9.2f}{f:7.2f}{n:9}" for label, p, r, f, n in
+              zip(report["labels"], report["precision"], report["recall"], report["f1"], report["support"])]
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from lab.adapters import check_result, is_peft
+from lab.results.adapters import check_result, is_peft
 from lab.errors import LabError
 from lab.methods import METHODS
 from lab.runs.store import get_run

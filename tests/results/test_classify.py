@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from lab.classify import evaluate_classifier, predict
-from lab.classify_views import confusion_svg, evaluation_html, probabilities_html
+from lab.results.classify import evaluate_classifier, predict
+from lab.present.classify import confusion_svg, evaluation_html, probabilities_html
 from lab.errors import LabError
 from lab.runs.config import TrainConfig
 from lab.runs.store import create_run

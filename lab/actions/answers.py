@@ -1,0 +1,66 @@
+"""What tuning changed: base and tuned answers side by side, scores on a split, label probabilities."""
+
+from __future__ import annotations
+
+from lab.actions import defaults
+from lab.actions.inputs import chosen, lines, real, whole
+from lab.generation import GenerationSettings
+from lab.runs.store import get_run
+
+
+def generation(max_new_tokens=defaults.CHAT_NEW_TOKENS, temperature=0.0, top_p=1.0, top_k=50,
+               repetition_penalty=1.0, seed=0) -> GenerationSettings:
+    """Generation settings from a form's values (validated by GenerationSettings)."""
+    return GenerationSettings(max_new_tokens=whole(max_new_tokens, "max new tokens"),
+                              temperature=real(temperature, "temperature"), top_p=real(top_p, "top p"),
+                              top_k=whole(top_k, "top k"), repetition_penalty=real(repetition_penalty,
+                                                                                    "repetition penalty"),
+                              seed=whole(seed, "seed"))
+
+
+def compare(run_ids, prompts, system_prompt: str | None = None, max_new_tokens=defaults.COMPARE_NEW_TOKENS,
+            **settings) -> list[dict]:
+    """The same prompts (a list, or one per line) through the base and each run's tuned model, same seed and
+    settings: one row per prompt, {"prompt", "answers": {"base" | run id: answer}}."""
+    from lab.results.compare import compare as compare_models
+    from lab.errors import LabError
+
+    ids, prompts = chosen(run_ids), lines(prompts)
+    if not prompts:
+        raise LabError("No prompt to compare.", "", "Type a prompt.")
+    return compare_models(ids, prompts, generation(max_new_tokens, **settings), system_prompt=system_prompt or None)
+
+
+def compare_split(run_ids, examples=defaults.SPLIT_QUESTIONS, split: str = "validation",
+                  max_new_tokens=defaults.COMPARE_NEW_TOKENS, **settings) -> list[dict]:
+    """compare on the first run's own validation (or train) questions."""
+    from lab.results.compare import split_prompts
+
+    ids = chosen(run_ids)
+    prompts = split_prompts(get_run(ids[0]), split, whole(examples, "questions"))
+    return compare(ids, prompts, max_new_tokens=max_new_tokens, **settings)
+
+
+def evaluate(run_id, examples=defaults.EVAL_EXAMPLES, max_new_tokens=defaults.EVAL_NEW_TOKENS,
+             split: str = "validation") -> dict:
+    """Base vs tuned on a split, stored as the run's eval.json: loss, perplexity, ROUGE-L and exact match for a
+    chat run; accuracy, macro-F1, per-class report and confusion matrix for a classify run."""
+    from lab.results.evaluation import evaluate_run
+
+    return evaluate_run(chosen(run_id)[0], max_examples=whole(examples, "examples"),
+                        max_new_tokens=whole(max_new_tokens, "max new tokens"), split=split)
+
+
+def predict(run_ids, texts) -> list[dict]:
+    """Label probabilities of classify runs for texts (a list, or one per line), base (the untrained head) vs
+    tuned: one row per text, {"text", "probabilities": {"base" | run id: {label: p}}}."""
+    from lab.results.classify import predict as predict_labels
+
+    return predict_labels(chosen(run_ids, "finished classify run"), lines(texts))
+
+
+def classify_evaluate(run_ids) -> list[dict]:
+    """evaluate for each chosen classify run (all of its validation split)."""
+    from lab.results.classify import evaluate_classifier
+
+    return [evaluate_classifier(run_id) for run_id in chosen(run_ids, "finished classify run")]

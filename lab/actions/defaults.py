@@ -1,0 +1,33 @@
+"""The values every face starts with, written once. A face shows these; an action fills in what a face left out."""
+
+from __future__ import annotations
+
+PRECISION = "4bit"  # the app and the panels start here; `lab train` and TrainConfig default to fp32
+DATA = "sample_data"
+SAMPLE_SETS = ("sample_data", "sample_data/topics")
+TASK = "chat"
+METHOD = "lora"
+STEPS = 30
+LEARNING_RATE = 2e-4
+BATCH_SIZE = 4
+MAX_LENGTH = 512
+PROCESSES = 1
+STRATEGY = "ddp"
+VALIDATION_EXAMPLES = 50  # scored at each evaluation of a run started from a form
+EVALUATIONS = 3  # a run started from a form evaluates and checkpoints about this many times
+
+
+def every(steps: int) -> int:
+    """eval_steps and save_steps for a run of `steps` steps started from a form."""
+    return max(1, int(steps) // EVALUATIONS)
+
+
+PREVIEW_EXAMPLES = 8
+COMPARE_PROMPT = "What is AI?"
+SPLIT_QUESTIONS = 5
+EVAL_EXAMPLES = 10
+EVAL_NEW_TOKENS = 48
+CLASSIFY_TEXTS = "What is AI?\nWho was the first president?"
+CHAT_NEW_TOKENS = 128
+COMPARE_NEW_TOKENS = 64
+GENERATION = {"temperature": 0.0, "top_p": 1.0, "top_k": 50, "repetition_penalty": 1.0, "seed": 0}

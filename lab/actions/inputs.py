@@ -1,0 +1,59 @@
+"""What faces send, read once: numbers typed in a form, 'key: value' settings, paths to confine, run ids."""
+
+from __future__ import annotations
+
+import math
+
+from lab.errors import LabError
+
+
+def whole(value, name: str) -> int:
+    """A whole number from a form (Gradio may send 4.0, a string, or nothing)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number != int(number):
+        raise LabError(f"{name} must be a whole number, not {value!r}.", "", f"Type a number such as 4 for {name}.")
+    return int(number)
+
+
+def real(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise LabError(f"{name} must be a number, not {value!r}.", "", f"Type a number such as 0.0002 for {name}.")
+    return number
+
+
+def parse_settings(text: str | dict | None) -> dict:
+    """A method's settings: a dict, or 'key: value' lines read as YAML; empty values mean the method's default."""
+    if isinstance(text, dict):
+        return {k: v for k, v in text.items() if v is not None}
+    import yaml
+
+    try:
+        data = yaml.safe_load(text or "") or {}
+    except yaml.YAMLError as exc:
+        raise LabError("The method settings are not valid 'key: value' lines.", str(exc).splitlines()[0],
+                       "Write one setting per line, such as 'r: 16'.") from exc
+    if not isinstance(data, dict):
+        raise LabError("The method settings must be 'key: value' lines.", "", "Write one setting per line.")
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def chosen(run_ids, what: str = "finished run") -> list[str]:
+    """One or more run ids picked in a face; a LabError when none is."""
+    ids = [run_ids] if isinstance(run_ids, str) else list(run_ids or [])
+    ids = [i for i in ids if i]
+    if not ids:
+        raise LabError("No run chosen.", "", f"Pick a {what} (refresh the list to see new ones).")
+    return ids
+
+
+def lines(text: str | list[str] | None) -> list[str]:
+    """Texts typed one per line, or a list; blank ones dropped."""
+    items = text.splitlines() if isinstance(text, str) else list(text or [])
+    return [t.strip() for t in items if t and t.strip()]

@@ -1,0 +1,68 @@
+"""The run store as faces see it: every run's summary, one run's details, deleting (with confirmation), and a
+run's result as a zip or an export."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from lab.actions.inputs import chosen
+from lab.errors import LabError
+from lab.runs import store
+
+
+def _public(summary: dict) -> dict:
+    """A summary without the server's folder: faces a remote visitor sees name runs by id only."""
+    return {k: v for k, v in summary.items() if k != "path"}
+
+
+def list_runs(task: str | None = None, finished: bool = False) -> list[dict]:
+    """Every run newest first, with its queue position while it waits; only `task`'s runs (chat or classify)
+    when given, only runs with a saved result when `finished`."""
+    rows = []
+    for run in store.list_runs():
+        if task not in (None, run.config.get("task", "chat")):
+            continue
+        if finished and not (run.adapter_dir / "README.md").exists():
+            continue
+        rows.append({**run.summary(), "queue_position": store.queue_position(run)})
+    return rows
+
+
+def run_ids(task: str | None = None, finished: bool = False) -> list[str]:
+    """The ids a face offers in a run picker."""
+    return [r["id"] for r in list_runs(task, finished)]
+
+
+def run_details(run_id: str) -> dict:
+    """A run's status, settings and summary, as every face shows them (the folder by its id: no server path)."""
+    run = store.get_run(chosen(run_id, "run")[0])
+    return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id}
+
+
+def delete_run(run_id: str, confirmed: bool = False) -> str:
+    """Delete a finished run's folder; a face must have asked the user first (`confirmed`)."""
+    run_id = chosen(run_id, "run to delete")[0]
+    if not confirmed:
+        raise LabError("Deletion needs confirmation.", "A deleted run cannot be restored.",
+                       "Tick 'Yes, delete it' and press Delete again.")
+    store.delete_run(run_id)
+    return run_id
+
+
+def download_run(run_id: str) -> str:
+    """The run's result (adapter or whole model, tokenizer, model card) as a zip in a new temporary folder."""
+    from lab.results.adapters import check_result
+
+    run = store.get_run(chosen(run_id)[0])
+    check_result(run)
+    folder = Path(tempfile.mkdtemp(prefix="lab-download-"))
+    return shutil.make_archive(str(folder / f"{run.id}-adapter"), "zip", run.adapter_dir)
+
+
+def export_run(run_id: str, out: str, merge: bool = False) -> str:
+    """Copy the result to `out`, or merge LoRA/IA3 into an fp32 copy of the base (a plain model)."""
+    from lab.results.export import export_run as export
+
+    return str(export(chosen(run_id)[0], out, merge=merge))

@@ -1,0 +1,120 @@
+"""Training: a form's values become a validated TrainConfig (data and model resolved once), its estimate, the
+run's start, stop and resume, and its progress as a face follows it."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from lab.actions import defaults
+from lab.actions.data import data_path
+from lab.actions.inputs import chosen, parse_settings, real, whole
+from lab.actions.models import model_name
+from lab.errors import LabError
+from lab.methods import METHODS
+from lab.runs import TrainConfig, get_run, launcher
+from lab.runs.store import FINAL, list_runs, queue_position
+
+
+def describe_method(method: str) -> dict:
+    """A method's one-line summary and its settings with their defaults and help."""
+    if method not in METHODS:
+        raise LabError(f"Unknown tuning method '{method}'.", "", f"Use one of: {', '.join(METHODS)}.")
+    cls = METHODS[method]
+    return {"name": method, "summary": cls.summary,
+            "settings": [{"name": f.name, "default": f.default, "help": f.metadata.get("help", "")}
+                         for f in fields(cls)]}
+
+
+def plan_run(model: str | None = None, precision: str = defaults.PRECISION, method: str = defaults.METHOD,
+             settings: str | dict | None = "", data: str | None = defaults.DATA, steps=defaults.STEPS,
+             learning_rate=defaults.LEARNING_RATE, batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH,
+             task: str = defaults.TASK, processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY,
+             upload=None, confined: bool = False) -> TrainConfig:
+    """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
+    parsed, evaluation and checkpoints about three times a run, 50 validation examples scored each time."""
+    steps = whole(steps, "steps")
+    return TrainConfig(task=task, model=model_name(model, confined), precision=precision, method=method,
+                       method_params=parse_settings(settings), data=data_path(data, upload, confined),
+                       max_steps=steps, learning_rate=real(learning_rate, "learning rate"),
+                       batch_size=whole(batch_size, "batch size"), max_length=whole(max_length, "max length"),
+                       eval_steps=defaults.every(steps), save_steps=defaults.every(steps),
+                       max_validation_examples=defaults.VALIDATION_EXAMPLES,
+                       processes=whole(processes, "processes"), strategy=strategy)
+
+
+def _config(config: TrainConfig | dict) -> TrainConfig:
+    config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
+    config.data = data_path(config.data)
+    return config
+
+
+def estimate_run(config: TrainConfig | dict) -> dict:
+    """Memory by part, time, and whether it fits (with the ranked fixes when not), before anything loads."""
+    from lab.runs.estimate import estimate
+
+    return estimate(_config(config)).to_dict()
+
+
+def start_run(config: TrainConfig | dict, force: bool = False, out: str | None = None) -> dict:
+    """Start a run in its own process and return at once: its summary and estimate. A run estimated not to fit
+    is refused with the cheapest fixes unless `force`."""
+    from lab.runs.estimate import check_fits, estimate
+
+    config = _config(config)
+    result = estimate(config) if force else check_fits(config)
+    run = launcher.start_run(config, out=out, force=True)  # checked just above (or forced)
+    return {**run.summary(), "estimate": result.to_dict()}
+
+
+def stop_run(run_id: str) -> dict:
+    """Ask a queued or training run to stop; it saves a checkpoint and its adapter first."""
+    return launcher.stop_run(chosen(run_id, "run to stop")[0]).summary()
+
+
+def resume_run(run_id: str) -> dict:
+    """Continue a stopped or failed run from its last complete checkpoint."""
+    run = launcher.resume_run(chosen(run_id, "stopped or failed run")[0])
+    checkpoint = run.last_checkpoint()
+    return {**run.summary(), "checkpoint": checkpoint.name if checkpoint else None}
+
+
+def latest_active_run() -> str | None:
+    """The run a face re-attaches to after a refresh or restart: the newest one still training or waiting."""
+    return next((r.id for r in list_runs() if r.state not in FINAL), None)
+
+
+def progress(run_id: str | None = None) -> dict | None:
+    """What a face following a run shows: state (with the queue position), step of max, fraction, latest
+    losses, speed, ETA, error and fix, the loss curve's points and the run's own settings. Without a run id, the
+    newest active run; None when there is none."""
+    run_id = run_id or latest_active_run()
+    if not run_id:
+        return None
+    run = get_run(run_id)
+    status = run.status()
+    train, evals, start = run.events("train"), run.events("eval"), run.events("start")
+    max_steps = start[-1]["max_steps"] if start else None
+    step = train[-1]["step"] if train else 0
+    position = queue_position(run) if status["state"] == "queued" else None
+    return {
+        "id": run.id,
+        "state": f"queued #{position}" if position else status["state"],
+        "final": status["state"] in FINAL,
+        "step": step,
+        "max_steps": max_steps,
+        "fraction": step / max_steps if max_steps else 0.0,
+        "eta_s": train[-1].get("eta_s") if train and status["state"] == "running" else None,
+        "loss": train[-1]["loss"] if train else None,
+        "eval_loss": evals[-1]["eval_loss"] if evals else None,
+        "tokens_per_s": train[-1].get("tokens_per_s") if train else None,
+        "error": status.get("error"),
+        "hint": status.get("hint"),
+        "points": [{"step": e["step"], "loss": e["loss"], "series": "train"} for e in train]
+        + [{"step": e["step"], "loss": e["eval_loss"], "series": "validation"} for e in evals],
+        "config": run.config,
+    }
+
+
+def wait(run_id: str, timeout: float | None = None) -> str:
+    """Block until the run ends (or `timeout` seconds pass); its state."""
+    return get_run(chosen(run_id, "run")[0]).wait(timeout=timeout)

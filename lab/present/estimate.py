@@ -1,0 +1,59 @@
+"""A run's estimate (lab.estimate_run, Estimate.to_dict()): trainable parameters, memory by part, time, and the
+ranked fixes when it will not fit."""
+
+from __future__ import annotations
+
+import html as _html
+
+from lab.units import format_bytes, format_seconds
+
+FIX_COLUMNS = ["#", "fix", "peak", "fits", "time"]
+
+
+def view(e: dict) -> dict:
+    """Summary lines, the memory table, and the fixes as rows."""
+    memory = [[part, format_bytes(n)] for part, n in e["memory"].items()]
+    memory.append(["peak", f"{format_bytes(e['peak_bytes'])} of {format_bytes(e['free_bytes'])} free on "
+                           f"{e['device']}: {'fits' if e['fits'] else 'does not fit'}"])
+    return {
+        "trainable": f"{e['trainable_params']:,} of {e['total_params']:,} parameters train "
+                     f"({100 * e['trainable_share']:.2f} %)",
+        "memory": memory,
+        "time": f"about {format_seconds(e['seconds'])} ({e['steps']} steps, {e['tokens']:,} tokens)",
+        "fixes": [[i, f["fix"], format_bytes(f["peak_bytes"]), "yes" if f["fits"] else "no",
+                   format_seconds(f["seconds"])] for i, f in enumerate(e["fixes"], 1)],
+    }
+
+
+def _markdown(e: dict, bold) -> str:
+    v = view(e)
+    text = (f"{bold('Trainable:')} {v['trainable']}\n\n| memory | estimate |\n|---|---|\n"
+            + "".join(f"| {part} | {size} |\n" for part, size in v["memory"]) + f"\n{bold('Time:')} {v['time']}")
+    if v["fixes"]:
+        text += (f"\n\n{bold('Will not fit. Fixes, cheapest first:')}\n\n| " + " | ".join(FIX_COLUMNS) + " |\n"
+                 + "|---" * len(FIX_COLUMNS) + "|\n"
+                 + "".join("| " + " | ".join(map(str, row)) + " |\n" for row in v["fixes"]))
+    return text
+
+
+def markdown(e: dict) -> str:
+    return _markdown(e, lambda s: f"**{s}**")
+
+
+def text(e: dict) -> str:
+    """The markdown tables without emphasis: they read well in a terminal."""
+    return _markdown(e, lambda s: s)
+
+
+def html(e: dict) -> str:
+    v = view(e)
+
+    def table(head, rows):
+        cells = "".join("<tr>" + "".join(f"<td>{_html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+        return "<table><tr>" + "".join(f"<th>{_html.escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
+
+    page = (f"<b>Trainable:</b> {_html.escape(v['trainable'])}{table(['memory', 'estimate'], v['memory'])}"
+            f"<b>Time:</b> {_html.escape(v['time'])}")
+    if v["fixes"]:
+        page += f"<br><b>Will not fit. Fixes, cheapest first:</b>{table(FIX_COLUMNS, v['fixes'])}"
+    return page

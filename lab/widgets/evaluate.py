@@ -1,0 +1,34 @@
+"""Evaluate panel: a run's base vs tuned scores on its validation split (loss, perplexity, ROUGE-L, exact match;
+accuracy and macro-F1 for a classify run), stored as the run's eval.json."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+import lab
+from lab import defaults as d
+from lab.present import evaluate as evaluate_view
+from lab.widgets.base import Panel, run_picker
+
+
+class EvaluatePanel(Panel):
+    def __init__(self):
+        self.run = run_picker(multiple=False)
+        self.refresh_button = w.Button(description="Refresh runs")
+        self.examples = w.BoundedIntText(value=d.EVAL_EXAMPLES, min=1, max=100000, description="examples")
+        self.max_new_tokens = w.BoundedIntText(value=d.EVAL_NEW_TOKENS, min=1, max=2048, description="max tokens")
+        self.evaluate_button = w.Button(description="Evaluate base vs tuned", button_style="primary",
+                                        layout=w.Layout(width="auto"))
+        self.result = w.HTML()
+        super().__init__([w.HBox([self.run, self.refresh_button]),
+                          w.HBox([self.examples, self.max_new_tokens, self.evaluate_button]), self.result])
+        self.on_click(self.refresh_button, self.refresh)
+        self.on_click(self.evaluate_button, self.evaluate)
+
+    def refresh(self) -> None:
+        self.run.options = lab.run_ids(finished=True)
+
+    def evaluate(self) -> dict:
+        result = lab.evaluate(self.run.value, self.examples.value, self.max_new_tokens.value)
+        self.result.value = evaluate_view.html(result)
+        return result
