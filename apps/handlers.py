@@ -10,6 +10,7 @@ import gradio as gr
 import pandas as pd
 
 import lab
+from lab import defaults as d
 from lab.present import classify as classify_view
 from lab.present import compare as compare_view
 from lab.present import data as data_view
@@ -56,7 +57,7 @@ def load(model, precision):
 
 
 @shows_errors
-def preview_data(model, sample, upload, max_length, task="chat"):
+def preview_data(model, sample, upload, max_length, task=d.TASK):
     described = lab.describe_data(sample, model, task, max_length, upload=upload, confined=True)
     headers, rows = data_view.table(described)
     return data_view.markdown(described), pd.DataFrame(rows, columns=headers)
@@ -69,14 +70,14 @@ def method_form(method):
 
 
 def _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size, max_length,
-          task="chat", processes=1, strategy="ddp"):
+          task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY):
     return lab.plan_run(model, precision, method, settings, sample, max_steps, learning_rate, batch_size, max_length,
                         task, processes, strategy, upload=upload, confined=True)
 
 
 @shows_errors
 def train_estimate(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task="chat", processes=1, strategy="ddp"):
+                   max_length, task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY):
     """Memory by part, time, and whether it fits (with the ranked fixes if not), before anything loads."""
     return estimate_view.markdown(lab.estimate_run(_plan(model, precision, method, settings, sample, upload,
                                                          max_steps, learning_rate, batch_size, max_length, task,
@@ -85,7 +86,7 @@ def train_estimate(model, precision, method, settings, sample, upload, max_steps
 
 @shows_errors
 def train_start(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                max_length, task="chat", force=False, processes=1, strategy="ddp"):
+                max_length, task=d.TASK, force=False, processes=d.PROCESSES, strategy=d.STRATEGY):
     config = _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
                    max_length, task, processes, strategy)
     return lab.start_run(config, force=bool(force))["id"]

@@ -66,7 +66,7 @@ def config_from_args(args) -> TrainConfig:
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
                  if f.name != "method_params" and getattr(args, f.name) is not None}
     method_params = dict(base.get("method_params") or {})
-    method = overrides.get("method", base.get("method", "lora"))
+    method = overrides.get("method", base.get("method", lab.defaults.METHOD))
     own = {f.name for f in fields(METHODS[method])} if method in METHODS else set()
     for key, value in vars(args).items():
         if key.startswith("method__") and value is not None:
