@@ -108,8 +108,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     chosen = gr.Dropdown([], label="run", allow_custom_value=True)
                 with gr.Row():
                     follow = gr.Button("Follow in Train")
-                    run_stop = gr.Button("Stop")
-                    run_resume = gr.Button("Resume")
+                    run_stop = gr.Button("Stop this run")
+                    run_resume = gr.Button("Resume this run")
                 run_notice = gr.Markdown()
                 details = gr.JSON(label="run")
                 with gr.Row():
