@@ -153,14 +153,21 @@ def compare(run_ids, prompt, max_new_tokens, temperature, top_p, top_k, repetiti
     return compare_view.html(rows), rows
 
 
-@shows_errors
-def compare_split(run_ids, examples, max_new_tokens):
-    return compare_view.html(lab.compare_split(run_ids, examples, max_new_tokens=max_new_tokens))
+def answers_counted(progress: gr.Progress):
+    """lab's progress(done, total) as the page's progress bar."""
+    return lambda done, total: progress((done, total), desc="answers", unit="answers")
 
 
 @shows_errors
-def evaluate(run_id, examples, max_new_tokens):
-    headers, rows = evaluate_view.table(lab.evaluate(run_id, examples, max_new_tokens))
+def compare_split(run_ids, examples, max_new_tokens, progress=gr.Progress()):
+    return compare_view.html(lab.compare_split(run_ids, examples, max_new_tokens=max_new_tokens,
+                                               progress=answers_counted(progress)))
+
+
+@shows_errors
+def evaluate(run_id, examples, max_new_tokens, progress=gr.Progress()):
+    headers, rows = evaluate_view.table(lab.evaluate(run_id, examples, max_new_tokens,
+                                                     progress=answers_counted(progress)))
     return pd.DataFrame(rows, columns=headers)
 
 

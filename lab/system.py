@@ -8,7 +8,7 @@ import platform
 
 import torch
 
-from lab.models.loading import bitsandbytes_status, default_device
+from lab.models.loading import bitsandbytes_status, cpu_has_bf16, default_device
 from lab.runs.distributed import cpu_cores, usable_processes
 
 PACKAGES = ("torch", "transformers", "peft", "bitsandbytes", "accelerate", "datasets", "evaluate", "gradio", "ipywidgets")
@@ -39,7 +39,7 @@ def system_info() -> dict:
         "cpu_cores": cpu_cores(),
         "cpu_threads": torch.get_num_threads(),
         "processes": usable_processes(),  # what `processes` can be set to: one per GPU, else one per core
-        "bf16": torch.cuda.is_bf16_supported() if cuda else True,
+        "bf16": torch.cuda.is_bf16_supported() if cuda else cpu_has_bf16(),  # native: AVX512-BF16 or AMX on a CPU
         "8bit": quantization_ok,
         "4bit": quantization_ok,
         "quantization_note": quantization_why,

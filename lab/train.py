@@ -5,7 +5,11 @@ torchrun, each rank) for an existing run folder."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+
+BACKGROUND_NICENESS = 10  # a lower scheduling priority than the app, the notebook kernel and the terminal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     from lab.runs.worker import run_worker
 
     try:
-        if args.run_dir:
+        if args.run_dir:  # started by the lab in the background: interactive work (chat, compare) goes first
+            os.nice(BACKGROUND_NICENESS)
             run = Run(args.run_dir)
         elif args.config:
             config = TrainConfig.from_file(args.config)

@@ -54,16 +54,19 @@ def tiny_encoder_dir(tmp_path_factory, tiny_model_dir):
 
 @pytest.fixture(scope="session")
 def tiny_runs(tmp_path_factory, tiny_model_dir):
-    """Three finished runs on the tiny model, by method: lora, prompt_tuning, full (for compare and export)."""
+    """Finished runs on the tiny model, by method: lora (and a second, lora_b), prompt_tuning, full (for compare,
+    evaluate and export)."""
     from lab.runs.config import TrainConfig
     from lab.runs.store import create_run
     from lab.runs.training import train
 
     root = tmp_path_factory.mktemp("runs")
     made = {}
-    for method in ("lora", "prompt_tuning", "full"):
+    for name, method, seed in (("lora", "lora", 0), ("lora_b", "lora", 1), ("prompt_tuning", "prompt_tuning", 0),
+                               ("full", "full", 0)):
         config = TrainConfig(model=str(tiny_model_dir), method=method, data=MESSAGES, max_steps=3, batch_size=2,
-                             learning_rate=5e-2, max_length=64, validation_fraction=0.25, eval_steps=3, save_steps=3)
-        made[method] = create_run(config, root)
-        train(made[method])
+                             learning_rate=5e-2, max_length=64, validation_fraction=0.25, eval_steps=3, save_steps=3,
+                             seed=seed)
+        made[name] = create_run(config, root)
+        train(made[name])
     return made

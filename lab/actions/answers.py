@@ -5,7 +5,6 @@ from __future__ import annotations
 from lab.actions import defaults
 from lab.actions.inputs import chosen, lines, real, whole
 from lab.generation import GenerationSettings
-from lab.runs.store import get_run
 
 
 def generation(max_new_tokens=defaults.CHAT_NEW_TOKENS, temperature=0.0, top_p=1.0, top_k=50,
@@ -19,36 +18,37 @@ def generation(max_new_tokens=defaults.CHAT_NEW_TOKENS, temperature=0.0, top_p=1
 
 
 def compare(run_ids, prompts, system_prompt: str | None = None, max_new_tokens=defaults.COMPARE_NEW_TOKENS,
-            **settings) -> list[dict]:
+            progress=None, **settings) -> list[dict]:
     """The same prompts (a list, or one per line) through the base and each run's tuned model, same seed and
-    settings: one row per prompt, {"prompt", "answers": {"base" | run id: answer}}."""
-    from lab.results.compare import compare as compare_models
+    settings, in batches: one row per prompt, {"prompt", "answers": {"base" | run id: answer}}.
+    `progress(done, total)` counts answers."""
     from lab.errors import LabError
+    from lab.results.compare import compare as compare_models
 
     ids, prompts = chosen(run_ids), lines(prompts)
     if not prompts:
         raise LabError("No prompt to compare.", "", "Type a prompt.")
-    return compare_models(ids, prompts, generation(max_new_tokens, **settings), system_prompt=system_prompt or None)
+    return compare_models(ids, prompts, generation(max_new_tokens, **settings), system_prompt=system_prompt or None,
+                          progress=progress)
 
 
 def compare_split(run_ids, examples=defaults.SPLIT_QUESTIONS, split: str = "validation",
-                  max_new_tokens=defaults.COMPARE_NEW_TOKENS, **settings) -> list[dict]:
-    """compare on the first run's own validation (or train) questions."""
-    from lab.results.compare import split_prompts
+                  max_new_tokens=defaults.COMPARE_NEW_TOKENS, progress=None, **settings) -> list[dict]:
+    """compare on the first run's own validation (or train) conversations, each row with its reference."""
+    from lab.results.compare import compare_split as compare_on_split
 
-    ids = chosen(run_ids)
-    prompts = split_prompts(get_run(ids[0]), split, whole(examples, "questions"))
-    return compare(ids, prompts, max_new_tokens=max_new_tokens, **settings)
+    return compare_on_split(chosen(run_ids), split, whole(examples, "questions"),
+                            generation(max_new_tokens, **settings), progress=progress)
 
 
 def evaluate(run_id, examples=defaults.EVAL_EXAMPLES, max_new_tokens=defaults.EVAL_NEW_TOKENS,
-             split: str = "validation") -> dict:
+             split: str = "validation", progress=None) -> dict:
     """Base vs tuned on a split, stored as the run's eval.json: loss, perplexity, ROUGE-L and exact match for a
     chat run; accuracy, macro-F1, per-class report and confusion matrix for a classify run."""
     from lab.results.evaluation import evaluate_run
 
     return evaluate_run(chosen(run_id)[0], max_examples=whole(examples, "examples"),
-                        max_new_tokens=whole(max_new_tokens, "max new tokens"), split=split)
+                        max_new_tokens=whole(max_new_tokens, "max new tokens"), split=split, progress=progress)
 
 
 def predict(run_ids, texts) -> list[dict]:

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import asdict
 
 from lab.models import DEFAULT_MODEL, LoadedModel, list_models, load_model, resolve_model
+from lab.models.loading import answering_precision
 from lab.paths import confine_model
 
 BASE = "base"  # the run id that means "the base model, untuned"
@@ -35,7 +36,7 @@ class ModelCache:
     @staticmethod
     def _load(model: str, precision: str, run_id: str, options: dict) -> LoadedModel:
         if run_id == BASE:
-            return load_model(model, precision, **options)
+            return load_model(model, answering_precision(precision), **options)
         from lab.results.adapters import load_tuned
         from lab.runs import get_run
 

@@ -46,3 +46,22 @@ def generation(args) -> dict:
     """The generation flags as the keyword arguments lab's actions take."""
     return {"max_new_tokens": args.max_new_tokens, "temperature": args.temperature, "top_p": args.top_p,
             "top_k": args.top_k, "repetition_penalty": args.repetition_penalty, "seed": args.seed}
+
+
+class AnswersBar:
+    """lab's progress(done, total) as a tqdm bar on the terminal (nothing when stderr is not one)."""
+
+    def __init__(self):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=None, unit="answer", desc="answering", disable=not sys.stderr.isatty(), leave=False)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.bar.close()

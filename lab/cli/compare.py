@@ -2,7 +2,7 @@
 
 import lab
 from lab import defaults
-from lab.cli.common import add_generation_args, generation, print_json
+from lab.cli.common import add_generation_args, AnswersBar, generation, print_json
 from lab.present import compare as compare_view
 
 
@@ -23,10 +23,10 @@ def run(args) -> int:
     if bool(args.prompt) == bool(args.split):
         raise lab.LabError("Give either --prompt (one or more) or --split.", "",
                            "For example: --prompt \"What is AI?\".")
-    if args.split:
-        rows = lab.compare_split(args.run_ids, args.examples, args.split, system_prompt=args.system,
-                                 **generation(args))
-    else:
-        rows = lab.compare(args.run_ids, args.prompt, args.system, **generation(args))
+    with AnswersBar() as progress:
+        if args.split:
+            rows = lab.compare_split(args.run_ids, args.examples, args.split, progress=progress, **generation(args))
+        else:
+            rows = lab.compare(args.run_ids, args.prompt, args.system, progress=progress, **generation(args))
     print_json(rows) if args.json else print(compare_view.text(rows))
     return 0

@@ -3,7 +3,7 @@ accuracy, macro-F1 and the tuned model's per-class report."""
 
 import lab
 from lab import defaults
-from lab.cli.common import print_json
+from lab.cli.common import AnswersBar, print_json
 from lab.present import classify as classify_view
 from lab.present import evaluate as evaluate_view
 
@@ -20,7 +20,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    result = lab.evaluate(args.run_id, args.examples, args.max_new_tokens, args.split)
+    with AnswersBar() as progress:
+        result = lab.evaluate(args.run_id, args.examples, args.max_new_tokens, args.split, progress=progress)
     if args.json:
         print_json(result)
         return 0

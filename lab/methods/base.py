@@ -35,6 +35,7 @@ class MethodConfig:
     mergeable: ClassVar[bool] = False  # its adapter merges into the base weights (peft's merge_and_unload)
     lengthens_sequence: ClassVar[bool] = False  # prepends num_virtual_tokens learned tokens to every input
     fsdp: ClassVar[bool] = False  # offered with strategy fsdp (sharding pays only when every weight trains)
+    mixes_in_batch: ClassVar[bool] = False  # peft runs rows of one batch through different adapters of one base
 
     def __post_init__(self):
         self.validate()

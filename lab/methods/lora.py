@@ -22,6 +22,7 @@ class LoraMethod(MethodConfig):
     label = "LoRA"
     summary = "Low-rank adapters beside the frozen weights: few trainable parameters, strong results."
     mergeable = True
+    mixes_in_batch = True  # peft's LoRA layers take adapter_names=, one adapter per row
 
     r: int = param(8, "rank of the update matrices; more = more capacity and parameters")
     alpha: int = param(16, "scaling of the update (alpha / r); 2 x r is a common choice")

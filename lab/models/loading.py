@@ -7,6 +7,8 @@ import warnings
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
+from pathlib import Path
+
 import torch
 
 from lab.errors import LabError
@@ -41,6 +43,26 @@ class LoadedModel(NamedTuple):
 
 def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU multiplies bf16 natively (AVX512-BF16 or AMX): there bf16 runs about twice fp32; without
+    them torch emulates it, slower than fp32. Read at run time: the same image runs on CPUs with and without."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in ("avx512_bf16", "amx_bf16"))
+
+
+def answering_precision(precision: str, device: str | None = None) -> str:
+    """The precision to answer with (chat, compare, evaluate) for a model kept unquantised: bf16 where the device
+    computes it natively, else as asked. Quantised bases stay as they were trained."""
+    device = device or default_device()
+    if precision != "fp32":
+        return precision
+    native = torch.cuda.is_bf16_supported() if device.startswith("cuda") else cpu_has_bf16()
+    return "bf16" if native else precision
 
 
 def quiet_bitsandbytes() -> None:

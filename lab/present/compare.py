@@ -18,16 +18,18 @@ def diff_html(base: str, other: str) -> str:
 
 
 def html(rows: list[dict]) -> str:
-    """Columns per model, a row per prompt."""
+    """Columns per model (after the reference answer, when the rows come from a split), a row per prompt."""
     if not rows:
         return ""
     labels = list(rows[0]["answers"])
-    head = "".join(f"<th>{_html.escape(label)}</th>" for label in labels)
+    references = "reference" in rows[0]
+    head = "<th>reference</th>" * references + "".join(f"<th>{_html.escape(label)}</th>" for label in labels)
     body = ""
     for row in rows:
         base = row["answers"].get("base", "")
-        cells = "".join(f"<td>{_html.escape(row['answers'][label]) if label == 'base' else diff_html(base, row['answers'][label])}</td>"
-                        for label in labels)
+        cells = f"<td><i>{_html.escape(row['reference'])}</i></td>" if references else ""
+        cells += "".join(f"<td>{_html.escape(row['answers'][label]) if label == 'base' else diff_html(base, row['answers'][label])}</td>"
+                         for label in labels)
         body += f"<tr><td><b>{_html.escape(row['prompt'])}</b></td>{cells}</tr>"
     return (f"<table class='lab-compare'><thead><tr><th>prompt</th>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
@@ -36,6 +38,7 @@ def html(rows: list[dict]) -> str:
 def text(rows: list[dict]) -> str:
     blocks = []
     for row in rows:
-        answers = "".join(f"\n[{label}]\n{answer}\n" for label, answer in row["answers"].items())
+        answers = f"\n[reference]\n{row['reference']}\n" if "reference" in row else ""
+        answers += "".join(f"\n[{label}]\n{answer}\n" for label, answer in row["answers"].items())
         blocks.append(f"## {row['prompt']}\n{answers}")
     return "\n".join(blocks)

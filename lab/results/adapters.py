@@ -8,6 +8,7 @@ import torch
 
 from lab.errors import LabError
 from lab.models import LoadedModel, load_model
+from lab.models.loading import answering_precision
 from lab.runs.store import Run
 
 
@@ -35,12 +36,15 @@ def load_base(run: Run, precision: str | None = None) -> LoadedModel:
     config, labels = run.config, run_labels(run)
     if labels:
         torch.manual_seed(config.get("seed", 0))
-    return load_model(config["model"], precision or config["precision"], labels=labels)
+    # A chat run answers at the fastest precision; a classifier keeps its own, so its base is its step-0 head.
+    chosen = precision or (config["precision"] if labels else answering_precision(config["precision"]))
+    return load_model(config["model"], chosen, labels=labels)
 
 
 def load_whole(run: Run) -> LoadedModel:
     """A full or head-only run's result: a whole model (with its classification head for classify runs)."""
-    return load_model(str(run.adapter_dir), "fp32", labels=run_labels(run))
+    labels = run_labels(run)
+    return load_model(str(run.adapter_dir), "fp32" if labels else answering_precision("fp32"), labels=labels)
 
 
 def detach(peft_model):
@@ -51,11 +55,18 @@ def detach(peft_model):
     return peft_model.unload()
 
 
-def variants(runs: list[Run], precision: str | None = None, with_base: bool = True) -> Iterator[tuple[str, object, object]]:
-    """Yield (label, model, tokenizer): the base, then each run's tuned model. The base loads once; peft adapters
-    attach to it in turn, so memory stays near one model."""
-    from peft import PeftModel
+BASE_ADAPTER = "__base__"  # peft's name for "no adapter" in a batch of mixed adapters
 
+
+def mixes(run: Run) -> bool:
+    """Whether peft can run this run's adapter beside the base's rows in one batch (its method declares it)."""
+    from lab.methods import METHODS
+
+    method = METHODS.get(run.config.get("method"))
+    return is_peft(run) and method is not None and method.mixes_in_batch
+
+
+def check_comparable(runs: list[Run]) -> None:
     if not runs:
         raise LabError("No run chosen.", "There is nothing to compare the base model with.", "Choose one or more runs.")
     for run in runs:
@@ -67,19 +78,57 @@ def variants(runs: list[Run], precision: str | None = None, with_base: bool = Tr
     if len({run.config.get("task", "chat") for run in runs}) > 1:
         raise LabError("These runs do different tasks.", "Chat runs and classify runs give different outputs.",
                        "Compare runs of one task.")
+
+
+def groups(runs: list[Run], precision: str | None = None,
+           with_base: bool = True) -> Iterator[tuple[list[str], object, object, list[str] | None]]:
+    """Yield (labels, model, tokenizer, adapter_names): the base and every run whose adapter peft can mix in
+    one batch (LoRA) share one model, each row naming its adapter; every other run comes alone on its own model
+    (adapter_names None). The base loads once, so memory stays near one model."""
+    from peft import PeftModel
+
+    check_comparable(runs)
+    base, tokenizer, _ = load_base(runs[0], precision)
+    mixed = [run for run in runs if mixes(run)]
+    if mixed:
+        tuned = PeftModel.from_pretrained(base, str(mixed[0].adapter_dir), adapter_name=mixed[0].id)
+        for run in mixed[1:]:
+            tuned.load_adapter(str(run.adapter_dir), adapter_name=run.id)
+        tuned.eval()
+        names = [BASE_ADAPTER] * with_base + [run.id for run in mixed]
+        yield ["base"] * with_base + [run.id for run in mixed], tuned, tokenizer, names
+        base = tuned.unload()
+    elif with_base:
+        yield ["base"], base, tokenizer, None
+    for run in runs:
+        if not mixes(run):
+            tuned = tuned_on(base, run)
+            yield [run.id], tuned, tokenizer, None
+            base = detach(tuned) if is_peft(run) else base
+
+
+def tuned_on(base, run: Run):
+    """The run's tuned model: its peft adapter attached to `base`, or its whole saved model."""
+    from peft import PeftModel
+
+    if not is_peft(run):
+        return load_whole(run).model
+    tuned = PeftModel.from_pretrained(base, str(run.adapter_dir))
+    tuned.eval()
+    return tuned
+
+
+def variants(runs: list[Run], precision: str | None = None, with_base: bool = True) -> Iterator[tuple[str, object, object]]:
+    """Yield (label, model, tokenizer): the base, then each run's tuned model. The base loads once; peft adapters
+    attach to it in turn, so memory stays near one model."""
+    check_comparable(runs)
     base, tokenizer, _ = load_base(runs[0], precision)
     if with_base:
         yield "base", base, tokenizer
     for run in runs:
-        if is_peft(run):
-            tuned = PeftModel.from_pretrained(base, str(run.adapter_dir))
-            tuned.eval()
-            yield run.id, tuned, tokenizer
-            base = detach(tuned)
-        else:
-            full, _, _ = load_whole(run)
-            yield run.id, full, tokenizer
-            del full
+        tuned = tuned_on(base, run)
+        yield run.id, tuned, tokenizer
+        base = detach(tuned) if is_peft(run) else base
 
 
 def load_tuned(run: Run, precision: str | None = None) -> LoadedModel:

@@ -41,3 +41,17 @@ def run_picker(task: str | None = None, multiple: bool = True) -> w.SelectMultip
     ids = lab.run_ids(task=task, finished=True)
     return w.SelectMultiple(options=ids, description="runs") if multiple else w.Dropdown(options=ids,
                                                                                          description="run")
+
+
+def answers_bar() -> w.IntProgress:
+    """A bar that lab's progress(done, total) fills as answers are generated (hidden until the first call)."""
+    return w.IntProgress(value=0, min=0, max=1, description="answers", layout=w.Layout(visibility="hidden"))
+
+
+def counting(bar: w.IntProgress):
+    """The progress(done, total) callback that fills `bar`."""
+    def report(done: int, total: int) -> None:
+        bar.layout.visibility = "visible"
+        bar.max, bar.value = max(total, 1), done
+
+    return report

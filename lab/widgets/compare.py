@@ -8,7 +8,7 @@ import ipywidgets as w
 import lab
 from lab import defaults as d
 from lab.present import compare as compare_view
-from lab.widgets.base import Panel, run_picker
+from lab.widgets.base import Panel, answers_bar, counting, run_picker
 
 
 class ComparePanel(Panel):
@@ -21,10 +21,11 @@ class ComparePanel(Panel):
         self.compare_button = w.Button(description="Compare", button_style="primary")
         self.split_button = w.Button(description="Compare on validation questions", layout=w.Layout(width="auto"))
         self.refresh_button = w.Button(description="Refresh runs")
+        self.bar = answers_bar()
         self.result = w.HTML()
         super().__init__([w.HBox([self.runs, self.refresh_button]), self.prompt,
                           w.HBox([self.max_new_tokens, self.seed, self.compare_button]),
-                          w.HBox([self.questions, self.split_button]), self.result])
+                          w.HBox([self.questions, self.split_button]), self.bar, self.result])
         self.on_click(self.compare_button, self.compare)
         self.on_click(self.split_button, self.compare_split)
         self.on_click(self.refresh_button, self.refresh)
@@ -40,6 +41,6 @@ class ComparePanel(Panel):
 
     def compare_split(self) -> list[dict]:
         rows = lab.compare_split(self.runs.value, self.questions.value, max_new_tokens=self.max_new_tokens.value,
-                                 seed=self.seed.value)
+                                 seed=self.seed.value, progress=counting(self.bar))
         self.result.value = compare_view.html(rows)
         return rows

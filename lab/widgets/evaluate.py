@@ -8,7 +8,7 @@ import ipywidgets as w
 import lab
 from lab import defaults as d
 from lab.present import evaluate as evaluate_view
-from lab.widgets.base import Panel, run_picker
+from lab.widgets.base import Panel, answers_bar, counting, run_picker
 
 
 class EvaluatePanel(Panel):
@@ -19,9 +19,10 @@ class EvaluatePanel(Panel):
         self.max_new_tokens = w.BoundedIntText(value=d.EVAL_NEW_TOKENS, min=1, max=2048, description="max tokens")
         self.evaluate_button = w.Button(description="Evaluate base vs tuned", button_style="primary",
                                         layout=w.Layout(width="auto"))
+        self.bar = answers_bar()
         self.result = w.HTML()
         super().__init__([w.HBox([self.run, self.refresh_button]),
-                          w.HBox([self.examples, self.max_new_tokens, self.evaluate_button]), self.result])
+                          w.HBox([self.examples, self.max_new_tokens, self.evaluate_button]), self.bar, self.result])
         self.on_click(self.refresh_button, self.refresh)
         self.on_click(self.evaluate_button, self.evaluate)
 
@@ -29,6 +30,7 @@ class EvaluatePanel(Panel):
         self.run.options = lab.run_ids(finished=True)
 
     def evaluate(self) -> dict:
-        result = lab.evaluate(self.run.value, self.examples.value, self.max_new_tokens.value)
+        result = lab.evaluate(self.run.value, self.examples.value, self.max_new_tokens.value,
+                              progress=counting(self.bar))
         self.result.value = evaluate_view.html(result)
         return result

@@ -57,3 +57,25 @@ def test_broken_folder_gets_an_actionable_error(tmp_path, tiny_model_dir):
         load_model(str(tmp_path))
     assert "Could not load model" in err.value.what
     assert "save_pretrained" in err.value.fix
+
+
+def test_answers_use_bf16_only_where_the_cpu_computes_it_natively(monkeypatch):
+    from lab.models import loading
+
+    monkeypatch.setattr(loading, "cpu_has_bf16", lambda: True)
+    assert [loading.answering_precision(p, "cpu") for p in ("fp32", "bf16", "4bit", "8bit")] == [
+        "bf16", "bf16", "4bit", "8bit"]
+    monkeypatch.setattr(loading, "cpu_has_bf16", lambda: False)
+    assert loading.answering_precision("fp32", "cpu") == "fp32"
+
+
+def test_cpu_bf16_is_read_from_the_cpu_flags(monkeypatch, tmp_path):
+    from lab.models import loading
+
+    flags = {"amd without": "flags : fpu avx2 avx512f", "intel with": "flags : fpu avx512f avx512_bf16 amx_bf16"}
+    seen = {}
+    for name, text in flags.items():
+        (tmp_path / "cpuinfo").write_text(text)
+        monkeypatch.setattr(loading, "Path", lambda _: tmp_path / "cpuinfo")
+        seen[name] = loading.cpu_has_bf16()
+    assert seen == {"amd without": False, "intel with": True}

@@ -25,3 +25,40 @@ def test_compare_refuses_a_run_without_a_result(tmp_path, tiny_model_dir):
     pending = create_run(TrainConfig(model=str(tiny_model_dir), data=MESSAGES), tmp_path)
     with pytest.raises(LabError, match="no trained adapter"):
         compare([pending], ["Hi"])
+
+
+def one_at_a_time(runs, prompts, settings):
+    """The reference: each model in turn (attach/detach), each prompt alone, streamed."""
+    from lab.generation import chat
+    from lab.results.adapters import variants
+
+    return {label: [chat(model, tokenizer, p, settings=settings) for p in prompts]
+            for label, model, tokenizer in variants(runs)}
+
+
+def test_batched_and_mixed_adapter_answers_equal_one_at_a_time(tiny_runs):
+    """Base and two LoRA runs in one batched pass (peft's adapter_names), prompt tuning and full fine-tuning each
+    batched on their own: greedy answers identical to one model and one prompt at a time."""
+    from lab.results.adapters import groups
+
+    chosen = [tiny_runs["lora"], tiny_runs["prompt_tuning"], tiny_runs["lora_b"], tiny_runs["full"]]
+    prompts = ["Hello", "What is AI? Tell me in a few words, please.", "Hi", "Name three colours of the rainbow"]
+    settings = GenerationSettings(max_new_tokens=8)
+    batched = compare(chosen, prompts, settings)
+    expected = one_at_a_time(chosen, prompts, settings)
+    for i, row in enumerate(batched):
+        assert row["answers"] == {label: answers[i] for label, answers in expected.items()}
+    passes = [labels for labels, *_ in groups(chosen)]
+    assert passes == [["base", tiny_runs["lora"].id, tiny_runs["lora_b"].id], [tiny_runs["prompt_tuning"].id],
+                      [tiny_runs["full"].id]]
+    assert len({row["answers"][tiny_runs["lora"].id] for row in batched} | {row["answers"]["base"] for row in batched}) > 1
+
+
+def test_compare_split_shows_the_reference_and_counts_progress(tiny_runs):
+    from lab.results.compare import compare_split
+
+    seen = []
+    rows = compare_split([tiny_runs["lora"]], "validation", 2, GenerationSettings(max_new_tokens=4),
+                         progress=lambda done, total: seen.append((done, total)))
+    assert all(row["reference"] for row in rows) and list(rows[0]["answers"]) == ["base", tiny_runs["lora"].id]
+    assert seen[-1] == (2 * len(rows), 2 * len(rows))

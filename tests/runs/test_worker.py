@@ -27,6 +27,8 @@ def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, 
     wait_for(lambda: second.status().get("pid"))
     assert second.state == "queued" and queue_position(second, tmp_path / "runs") == 1
     assert first.state == "running"
+    # interactive work goes first: the worker runs at a lower scheduling priority than whoever started it
+    assert os.getpriority(os.PRIO_PROCESS, first.status()["pid"]) == os.getpriority(os.PRIO_PROCESS, 0) + 10
 
     stop_run(first.path)
     wait_for(lambda: first.state == "stopped")
