@@ -16,6 +16,7 @@ def build_datasets(config, tokenizer):
     train_rows, stats = tokenize_examples(tokenizer, splits.train, config.max_length, config.answer_only)
     validation = splits.validation[: config.max_validation_examples]
     eval_rows = tokenize_examples(tokenizer, validation, config.max_length, config.answer_only)[0] if validation else []
+    eval_rows.sort(key=lambda row: len(row["input_ids"]))  # batches of similar length: little padding to score
     stats = {**stats, "format": splits.format, "validation_examples": len(eval_rows)}
     return Dataset.from_list(train_rows), Dataset.from_list(eval_rows) if eval_rows else None, stats
 
