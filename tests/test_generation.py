@@ -37,7 +37,9 @@ def test_history_and_system_prompt_reach_the_template(loaded):
 
 
 @pytest.mark.parametrize(
-    "field, value", [("max_new_tokens", 0), ("temperature", -1), ("top_p", 0), ("top_k", -1), ("repetition_penalty", 0)]
+    "field, value",
+    [("max_new_tokens", 0), ("temperature", -1), ("top_p", 0), ("top_k", -1), ("repetition_penalty", 0),
+     ("no_repeat_ngram_size", -1)],
 )
 def test_invalid_settings_fail_fast(field, value):
     with pytest.raises(LabError, match=field):
@@ -48,3 +50,65 @@ def test_empty_message_is_refused(loaded):
     model, tokenizer, _ = loaded
     with pytest.raises(LabError, match="empty"):
         list(stream_chat(model, tokenizer, "   "))
+
+
+# --- defaults that don't loop (bench/generation_loops.py, bench/RESULTS.md) ----------------------------------
+
+
+def recording(model, monkeypatch) -> list[tuple[dict, object]]:
+    """Every model.generate call's keyword arguments and its output, the real generate still running."""
+    calls, generate = [], model.generate
+
+    def record(*args, **kwargs):
+        out = generate(*args, **kwargs)
+        calls.append((kwargs, out))
+        return out
+
+    monkeypatch.setattr(model, "generate", record)
+    return calls
+
+
+def test_default_settings_are_greedy_and_curb_repetition():
+    settings = GenerationSettings()
+    assert (settings.temperature, settings.repetition_penalty, settings.no_repeat_ngram_size) == (0.0, 1.1, 4)
+    kwargs = settings.generate_kwargs()
+    assert kwargs["do_sample"] is False and kwargs["repetition_penalty"] == 1.1
+    assert kwargs["no_repeat_ngram_size"] == 4
+    assert GenerationSettings(temperature=0.7).generate_kwargs()["no_repeat_ngram_size"] == 4  # sampling too
+
+
+def test_the_defaults_reach_model_generate(loaded, monkeypatch):
+    model, tokenizer, _ = loaded
+    calls = recording(model, monkeypatch)
+    chat(model, tokenizer, "Hi")
+    (kwargs, _), = calls
+    defaults = GenerationSettings()
+    assert kwargs["repetition_penalty"] == defaults.repetition_penalty == 1.1
+    assert kwargs["no_repeat_ngram_size"] == defaults.no_repeat_ngram_size == 4
+    assert kwargs["do_sample"] is False and kwargs["max_new_tokens"] == defaults.max_new_tokens
+
+
+def repeated_bigrams(call) -> int:
+    """Token pairs ending in the answer that already came earlier in the sequence (prompt or answer)."""
+    kwargs, out = call
+    tokens, start = out[0].tolist(), kwargs["input_ids"].shape[1]
+    seen = set(zip(tokens[:start - 1], tokens[1:start]))
+    repeats = 0
+    for pair in zip(tokens[start - 1:], tokens[start:]):
+        repeats += pair in seen
+        seen.add(pair)
+    return repeats
+
+
+def test_no_repeat_ngram_size_is_enforced_by_generate(loaded, monkeypatch):
+    # The tiny random model repeats itself when greedy; with no_repeat_ngram_size 2 the answer repeats no token
+    # pair of the whole sequence (prompt included), so the setting is not only passed on but honoured.
+    model, tokenizer, _ = loaded
+    calls = recording(model, monkeypatch)
+    for size in (0, 2):
+        chat(model, tokenizer, "Hello there", settings=GenerationSettings(max_new_tokens=40, repetition_penalty=1.0,
+                                                                          no_repeat_ngram_size=size))
+    free, curbed = calls
+    assert (free[0]["no_repeat_ngram_size"], curbed[0]["no_repeat_ngram_size"]) == (0, 2)
+    assert repeated_bigrams(free) > 0
+    assert repeated_bigrams(curbed) == 0

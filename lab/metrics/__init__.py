@@ -1,4 +1,5 @@
-"""Evaluation metrics that work offline: `evaluate.Metric` subclasses built on scikit-learn and rouge_score.
+"""Evaluation metrics that work offline: `evaluate.Metric` subclasses built on scikit-learn and rouge_score,
+and `loop_share` (answers stuck repeating a phrase; no references).
 
     metric = load_metric("f1", average="micro")
     metric.add_batch(predictions=[0, 1], references=[0, 0])
@@ -15,6 +16,7 @@ import evaluate
 from lab.errors import LabError
 from lab.metrics.base import LabMetric
 from lab.metrics.classification import AVERAGES, F1, Accuracy, ClassificationReport
+from lab.metrics.loops import LoopShare, repeated_ngram
 from lab.metrics.perplexity import Perplexity
 from lab.metrics.text import ExactMatch, RougeL, normalize_text
 
@@ -25,9 +27,11 @@ _BUILTIN: dict[str, type[LabMetric]] = {
     "f1": F1,
     "perplexity": Perplexity,
     "classification_report": ClassificationReport,
+    "loop_share": LoopShare,
 }
 METRICS = tuple(_BUILTIN)
-_ALIASES = {"rougel": "rouge_l", "rouge": "rouge_l"}  # "rouge" gives only rougeL, not rouge1/rouge2/rougeLsum
+# "rouge" gives only rougeL, not rouge1/rouge2/rougeLsum
+_ALIASES = {"rougel": "rouge_l", "rouge": "rouge_l", "loops": "loop_share"}
 
 __all__ = [
     "AVERAGES",
@@ -37,10 +41,12 @@ __all__ = [
     "ClassificationReport",
     "ExactMatch",
     "LabMetric",
+    "LoopShare",
     "Perplexity",
     "RougeL",
     "load_metric",
     "normalize_text",
+    "repeated_ngram",
 ]
 
 

@@ -12,10 +12,12 @@ from lab.metrics import (
     Accuracy,
     ClassificationReport,
     ExactMatch,
+    LoopShare,
     Perplexity,
     RougeL,
     load_metric,
     normalize_text,
+    repeated_ngram,
 )
 
 
@@ -55,6 +57,45 @@ def test_exact_match_case_sensitive():
     assert em.compute(predictions=["The answer", "The, answer"], references=["the answer", "The answer"]) == {
         "exact_match": 0.5
     }
+
+
+# --- loops --------------------------------------------------------------------------------------------------
+
+LOOP = "I'm a bit biased. I'm a bit biased. I'm a bit biased."
+
+
+def test_repeated_ngram_finds_a_phrase_said_three_times():
+    assert repeated_ngram(LOOP) == "im a bit biased"  # punctuation dropped, case folded
+    fish = "They are a type of fish. THEY ARE A TYPE of bird, they are a type of tree"
+    assert repeated_ngram(fish) == "they are a type"
+    assert repeated_ngram("ha " * 6) == "ha ha ha ha"  # overlapping occurrences count
+
+
+def test_repeated_ngram_ignores_twice_and_ordinary_prose():
+    assert repeated_ngram("I'm a bit biased. I'm a bit biased.") is None  # twice is not a loop
+    assert repeated_ngram("one of the best, one of the worst, one of the rest") is None  # 3-gram thrice: not 4
+    assert repeated_ngram("Paris is the capital and largest city of France.") is None
+    assert repeated_ngram("") is None and repeated_ngram("a b c") is None  # shorter than n words
+    assert repeated_ngram("a b c d a b c d", n=4, min_count=2) == "a b c d"
+    assert repeated_ngram("x y x y x y", n=2) == "x y"
+
+
+def test_loop_share_counts_answers_not_repeats():
+    loops = LoopShare()
+    assert loops.compute(predictions=[LOOP, "Paris.", LOOP + " " + LOOP, ""]) == {"loop_share": 0.5}
+    assert loops.compute(predictions=["Paris."]) == {"loop_share": 0.0}
+    assert LoopShare(min_count=2).compute(predictions=["I'm a bit biased. I'm a bit biased."]) == {"loop_share": 1.0}
+
+
+def test_loop_share_options_and_loading():
+    assert type(load_metric("loops")) is LoopShare and load_metric("loop_share").name == "loop_share"
+    assert load_metric("loop_share", n=2).compute(predictions=["x y x y x y"]) == {"loop_share": 1.0}
+    with pytest.raises(LabError, match="min_count"):
+        LoopShare(min_count=1)
+    with pytest.raises(LabError, match="Unknown option"):
+        LoopShare(ngram=3)
+    with pytest.raises(LabError, match="No examples"):
+        LoopShare().compute(predictions=[])
 
 
 # --- classification -----------------------------------------------------------------------------------------
@@ -195,6 +236,7 @@ def test_nothing_is_written_to_the_cache(tmp_path):
         ("f1", F1),
         ("perplexity", Perplexity),
         ("classification_report", ClassificationReport),
+        ("loop_share", LoopShare),
     ],
 )
 def test_load_metric_builtin(name, cls):
@@ -202,7 +244,8 @@ def test_load_metric_builtin(name, cls):
 
 
 def test_metrics_lists_the_canonical_names():
-    assert set(METRICS) == {"rouge_l", "exact_match", "accuracy", "f1", "perplexity", "classification_report"}
+    assert set(METRICS) == {"rouge_l", "exact_match", "accuracy", "f1", "perplexity", "classification_report",
+                            "loop_share"}
     assert [load_metric(name).name for name in METRICS] == list(METRICS)
 
 
