@@ -83,7 +83,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     stop = gr.Button("Stop")
                     resume = gr.Button("Resume")
                 estimate_view = gr.Markdown()
-                run_id = gr.Textbox(label="run", info="the run this tab follows (Follow in the Runs tab picks another)")
+                run_id = gr.Textbox(label="run")  # editable: paste a run id, or Follow one in the Runs tab
                 progress = gr.Markdown()
                 curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
                 notice = gr.Markdown()

@@ -7,14 +7,15 @@ from lab.actions.inputs import chosen, lines, real, whole
 from lab.generation import GenerationSettings
 
 
-def generation(max_new_tokens=defaults.CHAT_NEW_TOKENS, temperature=0.0, top_p=1.0, top_k=50,
-               repetition_penalty=1.0, seed=0) -> GenerationSettings:
-    """Generation settings from a form's values (validated by GenerationSettings)."""
+def generation(max_new_tokens=defaults.CHAT_NEW_TOKENS, **values) -> GenerationSettings:
+    """Generation settings from a form's values, the defaults for the rest (validated by GenerationSettings)."""
+    v = {**defaults.GENERATION, **values}
     return GenerationSettings(max_new_tokens=whole(max_new_tokens, "max new tokens"),
-                              temperature=real(temperature, "temperature"), top_p=real(top_p, "top p"),
-                              top_k=whole(top_k, "top k"), repetition_penalty=real(repetition_penalty,
-                                                                                    "repetition penalty"),
-                              seed=whole(seed, "seed"))
+                              temperature=real(v["temperature"], "temperature"), top_p=real(v["top_p"], "top p"),
+                              top_k=whole(v["top_k"], "top k"),
+                              repetition_penalty=real(v["repetition_penalty"], "repetition penalty"),
+                              no_repeat_ngram_size=whole(v["no_repeat_ngram_size"], "no repeat n-gram size"),
+                              seed=whole(v["seed"], "seed"))
 
 
 def compare(run_ids, prompts, system_prompt: str | None = None, max_new_tokens=defaults.COMPARE_NEW_TOKENS,

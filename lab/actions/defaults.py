@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from lab.generation import GenerationSettings
+
 PRECISION = "4bit"  # the app and the panels start here; `lab train` and TrainConfig default to fp32
 DATA = "sample_data"
 SAMPLE_SETS = ("sample_data", "sample_data/topics")
@@ -30,4 +34,5 @@ EVAL_NEW_TOKENS = 48
 CLASSIFY_TEXTS = "What is AI?\nWho was the first president?"
 CHAT_NEW_TOKENS = 128
 COMPARE_NEW_TOKENS = 64
-GENERATION = {"temperature": 0.0, "top_p": 1.0, "top_k": 50, "repetition_penalty": 1.0, "seed": 0}
+# greedy, with a light repetition penalty and no repeated 4-gram: answers that don't loop (bench/RESULTS.md)
+GENERATION = {k: v for k, v in asdict(GenerationSettings()).items() if k != "max_new_tokens"}

@@ -38,14 +38,17 @@ def add_generation_args(parser, max_new_tokens: int = defaults.CHAT_NEW_TOKENS) 
     parser.add_argument("--temperature", type=float, default=g["temperature"], help="0 = greedy")
     parser.add_argument("--top-p", type=float, default=g["top_p"])
     parser.add_argument("--top-k", type=int, default=g["top_k"])
-    parser.add_argument("--repetition-penalty", type=float, default=g["repetition_penalty"])
+    parser.add_argument("--repetition-penalty", type=float, default=g["repetition_penalty"], help="1 = off")
+    parser.add_argument("--no-repeat-ngram-size", type=int, default=g["no_repeat_ngram_size"],
+                        help="no n-gram of this many tokens twice; 0 = off")
     parser.add_argument("--seed", type=int, default=g["seed"])
 
 
 def generation(args) -> dict:
     """The generation flags as the keyword arguments lab's actions take."""
     return {"max_new_tokens": args.max_new_tokens, "temperature": args.temperature, "top_p": args.top_p,
-            "top_k": args.top_k, "repetition_penalty": args.repetition_penalty, "seed": args.seed}
+            "top_k": args.top_k, "repetition_penalty": args.repetition_penalty,
+            "no_repeat_ngram_size": args.no_repeat_ngram_size, "seed": args.seed}
 
 
 class AnswersBar:
