@@ -66,8 +66,10 @@ def stream_chat(
     history: Sequence[Message] = (),
     system_prompt: str | None = None,
     settings: GenerationSettings | None = None,
+    threads: int | None = None,
 ) -> Iterator[str]:
-    """Yield the answer in pieces as the model writes it."""
+    """Yield the answer in pieces as the model writes it. `threads` caps the CPU threads this answer uses (it is
+    per thread: other work in the process keeps its own)."""
     from transformers import TextIteratorStreamer
 
     settings = settings or GenerationSettings()
@@ -79,6 +81,8 @@ def stream_chat(
 
     def run() -> None:
         try:
+            if threads:
+                torch.set_num_threads(threads)  # OpenMP's thread count is per calling thread
             if settings.seed is not None:
                 torch.manual_seed(settings.seed)
             with torch.inference_mode():

@@ -112,3 +112,23 @@ def test_no_repeat_ngram_size_is_enforced_by_generate(loaded, monkeypatch):
     assert (free[0]["no_repeat_ngram_size"], curbed[0]["no_repeat_ngram_size"]) == (0, 2)
     assert repeated_bigrams(free) > 0
     assert repeated_bigrams(curbed) == 0
+
+
+def test_an_answer_can_cap_its_own_threads(loaded):
+    """The cap holds inside the answer's own thread; the rest of the process keeps its threads."""
+    import torch
+
+    seen = []
+    model, tokenizer = loaded.model, loaded.tokenizer
+    original = model.generate
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(*args, **kwargs)
+
+    model.generate = spy
+    try:
+        "".join(stream_chat(model, tokenizer, "Hi", settings=GenerationSettings(max_new_tokens=2), threads=1))
+    finally:
+        del model.generate
+    assert seen == [1] and torch.get_num_threads() >= 1

@@ -25,14 +25,18 @@ def stream_reply(message: str, history: list[dict] | None = None, run: str | Non
     {"role", "content"} messages (the last one always the assistant's, empty before the first token). `run`
     picks a tuned model (on its own base and precision); `history` is the conversation before this message."""
     from lab.generation import stream_chat
+    from lab.runs.worker import training_on
 
     chosen_settings = generation(max_new_tokens, **settings)
     loaded = loaded_model(model, precision, run, confined, **(load_options or {}))
+    # Beside a training run on the same CPU, one thread answers several times faster than all of them: they
+    # would wait on each other at every step while the worker holds the other cores (bench/RESULTS.md).
+    threads = 1 if loaded.info.device == "cpu" and training_on("cpu") else None
     history = [{"role": m["role"], "content": text_of(m["content"])} for m in history or []]
     asked = [*history, {"role": "user", "content": message}]
     answer = ""
     yield [*asked, {"role": "assistant", "content": answer}]
     for piece in stream_chat(loaded.model, loaded.tokenizer, message, history=history,
-                             system_prompt=system_prompt or None, settings=chosen_settings):
+                             system_prompt=system_prompt or None, settings=chosen_settings, threads=threads):
         answer += piece
         yield [*asked, {"role": "assistant", "content": answer}]

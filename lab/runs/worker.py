@@ -18,15 +18,30 @@ from lab.runs.store import Run
 WAITING = "waiting"  # rank 0's heartbeat while it waits for the device
 
 
+def lock_path(device: str):
+    path = lab_home() / "locks" / f"{device}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def training_on(device: str) -> bool:
+    """Whether a run is training on this device now (its worker holds the device's lock)."""
+    with open(lock_path(device), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
 @contextmanager
 def device_turn(run: Run, device: str):
     """Hold the device's lock for the duration; yield False if a stop was asked for while queued.
 
     A file lock (not a queue process) orders runs: the OS releases it when a worker dies, so a crash never
     blocks the queue. Only rank 0 takes it; its heartbeat keeps the other ranks waiting with it."""
-    lock_path = lab_home() / "locks" / f"{device}.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
+    with open(lock_path(device), "w") as lock:
         while True:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -59,3 +59,15 @@ def test_kill_9_marks_the_run_failed_and_resume_continues(tmp_path, lab_home, ti
     assert run.events("train")[-1]["step"] == 60
     with pytest.raises(LabError, match="already completed"):
         resume_run(run.path)
+
+
+def test_training_on_reads_the_device_lock(lab_home):
+    import fcntl
+
+    from lab.runs.worker import lock_path, training_on
+
+    assert training_on("cpu") is False
+    with open(lock_path("cpu"), "w") as held:  # as a worker holds it while it trains (another open file here)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert training_on("cpu") is True
+    assert training_on("cpu") is False
