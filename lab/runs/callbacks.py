@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 
 from transformers import TrainerCallback
 
@@ -14,19 +15,21 @@ from lab.runs import distributed
 from lab.runs.store import Run
 
 
+SMOOTHING_STEPS = 10  # tokens/s and the ETA are read over this many recent steps, so they do not jump
+
+
 class RunFolderCallback(TrainerCallback):
     def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict):
         self.run = run
         self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats}
-        self.last_time = self.started = time.time()
+        self.last_time = time.time()
         self.last_tokens = 0
-        self.first_step = 0
+        self.recent = deque(maxlen=SMOOTHING_STEPS)  # (seconds, tokens) of each recent step, evaluations left out
         self.stopped = False
 
     def on_train_begin(self, args, state, control, **kwargs):
-        self.last_time = self.started = time.time()
+        self.last_time = time.time()
         self.last_tokens = state.num_input_tokens_seen
-        self.first_step = state.global_step  # > 0 when resuming
         if state.is_world_process_zero:
             self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
                                    "world_size": args.world_size, **self.start_fields})
@@ -48,6 +51,7 @@ class RunFolderCallback(TrainerCallback):
                 scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
                 self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
                                        "perplexity": math.exp(min(loss, 50)), **scores})
+            self.last_time = now  # the next step's time leaves the evaluation out
             return
         if "loss" not in logs:
             return
@@ -61,9 +65,8 @@ class RunFolderCallback(TrainerCallback):
         if not state.is_world_process_zero:
             return
         tokens = state.num_input_tokens_seen  # summed over the ranks by the Trainer
-        steps_done = state.global_step - self.first_step
-        elapsed = now - self.started
-        remaining = state.max_steps - state.global_step
+        self.recent.append((max(now - self.last_time, 1e-9), tokens - self.last_tokens))
+        seconds = sum(s for s, _ in self.recent)
         self.run.append_event({
             "type": "train",
             "step": state.global_step,
@@ -71,7 +74,8 @@ class RunFolderCallback(TrainerCallback):
             "loss": loss,
             "lr": logs.get("learning_rate"),
             "grad_norm": logs.get("grad_norm"),
-            "tokens_per_s": round((tokens - self.last_tokens) / max(now - self.last_time, 1e-9), 1),
-            "eta_s": round(elapsed / steps_done * remaining, 1) if steps_done else None,
+            "tokens": tokens,
+            "tokens_per_s": round(sum(n for _, n in self.recent) / seconds, 1),
+            "eta_s": round(seconds / len(self.recent) * (state.max_steps - state.global_step), 1),
         })
         self.last_time, self.last_tokens = now, tokens
