@@ -41,6 +41,29 @@ def run_details(run_id: str) -> dict:
     return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id}
 
 
+def curve(run: store.Run) -> dict:
+    """A run's loss curve: {id, train: [{step, examples, loss}], validation: [{step, examples, loss}]}, where
+    `examples` counts the training examples seen by that step (over every process)."""
+    config, start = run.config, (run.events("start") or [{}])[-1]
+    per_step = config.get("batch_size", 1) * config.get("gradient_accumulation", 1) * start.get("world_size", 1)
+    return {
+        "id": run.id,
+        "train": [{"step": e["step"], "examples": e["step"] * per_step, "loss": e["loss"]} for e in run.events("train")],
+        "validation": [{"step": e["step"], "examples": e["step"] * per_step, "loss": e["eval_loss"]}
+                       for e in run.events("eval")],
+    }
+
+
+def curves(run_ids) -> list[dict]:
+    """The loss curves of the chosen runs (ids, or one per line), finished or not, to draw in one chart."""
+    return [curve(store.get_run(run_id)) for run_id in chosen(run_ids, "run")]
+
+
+def report(run: store.Run) -> dict | None:
+    """The run's eval.json (its before/after report, or the latest evaluation of it alone); None before one."""
+    return store.read_json(run.path / "eval.json")
+
+
 def delete_run(run_id: str, confirmed: bool = False) -> str:
     """Delete a finished run's folder; a face must have asked the user first (`confirmed`)."""
     run_id = chosen(run_id, "run to delete")[0]

@@ -25,6 +25,21 @@ def describe_method(method: str) -> dict:
                          for f in fields(cls)]}
 
 
+def run_form(run_id: str) -> dict:
+    """A run's settings as the Train form's values (what a face following the run shows): model, precision,
+    method, settings (the method's, its defaults filled in), data, steps, learning_rate, batch_size, max_length,
+    task, processes, strategy."""
+    config = get_run(chosen(run_id, "run")[0]).config
+    method = config.get("method", defaults.METHOD)
+    known = {s["name"]: s["default"] for s in describe_method(method)["settings"]} if method in METHODS else {}
+    return {"model": config.get("model"), "precision": config.get("precision", defaults.PRECISION), "method": method,
+            "settings": {**known, **(config.get("method_params") or {})}, "data": config.get("data"),
+            "steps": config.get("max_steps"), "learning_rate": config.get("learning_rate"),
+            "batch_size": config.get("batch_size"), "max_length": config.get("max_length"),
+            "task": config.get("task", defaults.TASK), "processes": config.get("processes", 1),
+            "strategy": config.get("strategy", defaults.STRATEGY)}
+
+
 def plan_run(model: str | None = None, precision: str = defaults.PRECISION, method: str = defaults.METHOD,
              settings: str | dict | None = "", data: str | None = defaults.DATA, steps=defaults.STEPS,
              learning_rate=defaults.LEARNING_RATE, batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH,
@@ -83,11 +98,35 @@ def latest_active_run() -> str | None:
     return next((r.id for r in list_runs() if r.state not in FINAL), None)
 
 
+def latest_run() -> str | None:
+    """What the Train tab and panel show when no run is chosen: the newest active run, else the newest run (a
+    finished run stays in view until the user starts another)."""
+    return latest_active_run() or next((r.id for r in list_runs()), None)
+
+
+def waiting_for(run) -> dict | None:
+    """The run that holds the device a queued run waits for: {run, workspace} (workspace None when it is the
+    queued run's own)."""
+    from pathlib import Path
+
+    from lab.models.loading import default_device
+    from lab.runs.worker import device_holder
+
+    holder = device_holder(default_device())
+    if not holder or holder["run"] == run.id:
+        return None
+    runs_folder = Path(holder["path"]).parent
+    return {"run": holder["run"], "workspace": None if runs_folder == run.path.parent else str(runs_folder)}
+
+
 def progress(run_id: str | None = None) -> dict | None:
-    """What a face following a run shows: state (with the queue position), step of max, fraction, latest
-    losses, speed, ETA, error and fix, the loss curve's points and the run's own settings. Without a run id, the
-    newest active run; None when there is none."""
-    run_id = run_id or latest_active_run()
+    """What a face following a run shows: state (with the queue position and the run it waits for), step of max,
+    fraction, latest losses, speed, ETA, error and fix, the loss curve, the samples answered so far, the
+    before/after report once written, and the run's own settings. Without a run id, latest_run(); None when
+    there is no run."""
+    from lab.actions.runs import curve, report
+
+    run_id = run_id or latest_run()
     if not run_id:
         return None
     run = get_run(run_id)
@@ -95,10 +134,14 @@ def progress(run_id: str | None = None) -> dict | None:
     train, evals, start = run.events("train"), run.events("eval"), run.events("start")
     max_steps = start[-1]["max_steps"] if start else None
     step = train[-1]["step"] if train else 0
-    position = queue_position(run) if status["state"] == "queued" else None
+    queued = status["state"] == "queued"
+    position = queue_position(run) if queued else None
+    series = curve(run)
     return {
         "id": run.id,
         "state": f"queued #{position}" if position else status["state"],
+        "phase": status.get("phase") if status["state"] not in FINAL else None,
+        "waiting_for": waiting_for(run) if queued else None,
         "final": status["state"] in FINAL,
         "step": step,
         "max_steps": max_steps,
@@ -109,8 +152,11 @@ def progress(run_id: str | None = None) -> dict | None:
         "tokens_per_s": train[-1].get("tokens_per_s") if train else None,
         "error": status.get("error"),
         "hint": status.get("hint"),
-        "points": [{"step": e["step"], "loss": e["loss"], "series": "train"} for e in train]
-        + [{"step": e["step"], "loss": e["eval_loss"], "series": "validation"} for e in evals],
+        "points": [{"step": p["step"], "loss": p["loss"], "series": name}
+                   for name in ("train", "validation") for p in series[name]],
+        "curve": series,
+        "samples": run.events("sample"),
+        "report": report(run),
         "config": run.config,
     }
 

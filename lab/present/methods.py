@@ -17,6 +17,8 @@ def help_html(method: dict) -> str:
     return f"<b>{_html.escape(method['name'])}</b>: {_html.escape(method['summary'])}<ul>{items}</ul>"
 
 
-def settings_text(method: dict) -> str:
-    """'key: value' lines; lab.parse_settings reads them back (an empty value means the default)."""
-    return "\n".join(f"{s['name']}: {'' if s['default'] is None else s['default']}" for s in method["settings"])
+def settings_text(method: dict, values: dict | None = None) -> str:
+    """'key: value' lines (the defaults, or `values` such as a run's); lab.parse_settings reads them back (an empty
+    value means the default)."""
+    values = {s["name"]: s["default"] for s in method["settings"]} | (values or {})
+    return "\n".join(f"{s['name']}: {'' if values[s['name']] is None else values[s['name']]}" for s in method["settings"])

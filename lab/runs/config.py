@@ -34,6 +34,11 @@ class TrainConfig:
     label_column: str | None = setting(None, "classify: column with the label (auto: label, class, topic, ...)")
     validation_fraction: float = setting(0.1, "share held out for validation when there is no validation file")
     max_validation_examples: int = setting(100, "cap on validation examples scored at each evaluation")
+    samples: int = setting(3, "validation prompts answered at step 0 and after every evaluation, shown as the "
+                              "run trains (0: none)")
+    sample_new_tokens: int = setting(48, "longest sample answer, in tokens")
+    report_examples: int = setting(10, "validation examples the before/after report answers when the run "
+                                       "ends (0: no report)")
     max_length: int = setting(512, "longest example in tokens; longer ones are cut")
     answer_only: bool = setting(True, "compute the loss on the answers only, not the prompts")
     epochs: float = setting(1.0, "passes over the training data (ignored when max_steps > 0)")
@@ -78,6 +83,13 @@ class TrainConfig:
             if getattr(self, name) < 1:
                 raise LabError(f"{name} must be at least 1, not {getattr(self, name)}.", self.help(name),
                                f"Set {name} to a positive whole number.")
+        for name in ("samples", "report_examples"):
+            if getattr(self, name) < 0:
+                raise LabError(f"{name} cannot be negative ({getattr(self, name)}).", self.help(name),
+                               f"Set {name} to 0 (none) or a positive whole number.")
+        if self.sample_new_tokens < 1:
+            raise LabError(f"sample_new_tokens must be at least 1, not {self.sample_new_tokens}.",
+                           self.help("sample_new_tokens"), "Set it to a positive whole number such as 48.")
         if self.max_steps < 0:
             raise LabError(f"max_steps cannot be negative ({self.max_steps}).", self.help("max_steps"),
                            "Use 0 to train by epochs, or a positive number of steps.")

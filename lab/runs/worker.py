@@ -24,6 +24,18 @@ def lock_path(device: str):
     return path
 
 
+def holder_path(device: str):
+    return lock_path(device).with_suffix(".holder.json")
+
+
+def device_holder(device: str) -> dict | None:
+    """The run that holds the device now: {run, path, pid}, or None when the device is free."""
+    from lab.runs.store import pid_alive, read_json
+
+    holder = read_json(holder_path(device))
+    return holder if holder and pid_alive(holder.get("pid")) and training_on(device) else None
+
+
 def training_on(device: str) -> bool:
     """Whether a run is training on this device now (its worker holds the device's lock)."""
     with open(lock_path(device), "w") as lock:
@@ -53,8 +65,13 @@ def device_turn(run: Run, device: str):
                 distributed.agree(WAITING)
                 time.sleep(0.5)
         try:
+            from lab.runs.store import write_json_atomic
+
+            # who holds the device, for the progress of runs queued behind it (any workspace)
+            write_json_atomic(holder_path(device), {"run": run.id, "path": str(run.path), "pid": os.getpid()})
             yield True
         finally:
+            holder_path(device).unlink(missing_ok=True)
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
