@@ -6,8 +6,21 @@ import html as _html
 import time
 
 
+def waiting(p: dict) -> str | None:
+    """What a queued run waits for, in words."""
+    holder = p.get("waiting_for")
+    if not holder:
+        return None
+    where = f" in workspace {holder['workspace']}" if holder.get("workspace") else ""
+    return f"waits for run {holder['run']}{where} to free the device"
+
+
 def _parts(p: dict) -> list[str]:
     parts = [f"step {p['step']}/{p['max_steps'] or '?'}"]
+    if waiting(p):
+        parts.insert(0, waiting(p))
+    if p.get("phase") == "report":
+        parts.append("writing the before/after report")
     if p["loss"] is not None:
         parts.append(f"loss {p['loss']:.4f}")
     if p["eval_loss"] is not None:

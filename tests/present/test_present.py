@@ -38,6 +38,9 @@ def test_progress_in_each_format():
     failed = {**PROGRESS, "state": "failed", "error": "out of memory", "hint": "smaller batch"}
     assert "**Fix:** smaller batch" in progress.markdown(failed) and "<b>Fix:</b> smaller batch" in progress.html(failed)
     assert "No run yet" in progress.markdown(None) and "No run yet" in progress.html(None)
+    queued = {**PROGRESS, "state": "queued #1", "waiting_for": {"run": "r0", "workspace": "/w/runs"}}
+    assert "waits for run r0 in workspace /w/runs" in progress.text(queued)
+    assert "before/after report" in progress.html({**PROGRESS, "phase": "report"})
 
 
 def test_curve_draws_a_train_line_and_validation_dots():

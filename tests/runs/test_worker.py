@@ -5,6 +5,7 @@ import signal
 
 import pytest
 
+from lab.actions.train import waiting_for
 from lab.errors import LabError
 from lab.runs import queue_position, resume_run, start_run, stop_run
 from tests.helpers import assert_loads_with_plain_peft, wait_for
@@ -27,6 +28,7 @@ def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, 
     wait_for(lambda: second.status().get("pid"))
     assert second.state == "queued" and queue_position(second, tmp_path / "runs") == 1
     assert first.state == "running"
+    assert waiting_for(second) == {"run": first.id, "workspace": None}  # the queued run names what it waits for
     # interactive work goes first: the worker runs at a lower scheduling priority than whoever started it
     assert os.getpriority(os.PRIO_PROCESS, first.status()["pid"]) == os.getpriority(os.PRIO_PROCESS, 0) + 10
 
@@ -71,3 +73,17 @@ def test_training_on_reads_the_device_lock(lab_home):
         fcntl.flock(held, fcntl.LOCK_EX)
         assert training_on("cpu") is True
     assert training_on("cpu") is False
+
+
+def test_a_queued_run_names_the_holder_and_its_workspace(tmp_path, lab_home):
+    from lab.runs.store import Run, write_json_atomic
+    from lab.runs.worker import device_turn, holder_path
+
+    mine, theirs = Run(tmp_path / "mine" / "runs" / "r-queued"), Run(tmp_path / "theirs" / "runs" / "r-holder")
+    with device_turn(theirs, "cpu") as turn:
+        assert turn and holder_path("cpu").exists()
+        assert waiting_for(mine) == {"run": "r-holder", "workspace": str(tmp_path / "theirs" / "runs")}
+        assert waiting_for(theirs) is None  # the holder itself waits for nothing
+    assert not holder_path("cpu").exists() and waiting_for(mine) is None
+    write_json_atomic(holder_path("cpu"), {"run": "r-dead", "path": "/x/r-dead", "pid": 0})  # a stale file
+    assert waiting_for(mine) is None
