@@ -85,7 +85,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 estimate_view = gr.Markdown()
                 run_id = gr.Textbox(label="run")  # editable: paste a run id, or Follow one in the Runs tab
                 progress = gr.Markdown()
-                curve = gr.HTML(label="loss")  # the same SVG the Jupyter panel draws
+                curve = gr.Plot(label="loss")  # the same figure the Jupyter panel draws
                 notice = gr.Markdown()
                 method.change(h.method_form, method, [method_settings, method_help], api_name=False)
                 train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
@@ -97,21 +97,24 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 stop.click(h.train_stop, run_id, notice, api_name="train_stop")
                 resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
                 # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
-                points_shown = gr.State(-1)
-                gr.Timer(1.0).tick(h.train_status, [run_id, points_shown], [run_id, progress, curve, points_shown],
+                curve_shown = gr.State()
+                gr.Timer(1.0).tick(h.train_status, [run_id, curve_shown], [run_id, progress, curve, curve_shown],
                                    api_name="train_status", show_progress="hidden")
 
             with gr.Tab("Runs") as runs_tab:
                 runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
                 with gr.Row():
                     refresh = gr.Button("Refresh")
-                    chosen = gr.Dropdown([], label="run", allow_custom_value=True)
+                    chosen = gr.Dropdown([], multiselect=True, label="runs", allow_custom_value=True,
+                                         info="the buttons act on the first; the chart overlays them all")
                 with gr.Row():
                     follow = gr.Button("Follow in Train")
                     run_stop = gr.Button("Stop this run")
                     run_resume = gr.Button("Resume this run")
                 run_notice = gr.Markdown()
-                details = gr.JSON(label="run")
+                curve_x = gr.Radio(h.CURVE_AXES, value="step", label="x axis")
+                run_chart = gr.Plot(label="loss of the chosen runs")
+                details = gr.JSON(label="first chosen run")
                 with gr.Row():
                     download = gr.Button("Download adapter (zip)")
                     archive = gr.File(label="adapter")
@@ -122,7 +125,9 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 refresh.click(h.runs, None, runs_table, api_name="runs").then(h.run_choices, None, chosen,
                                                                               api_name=False)
                 chosen.change(h.run_details, chosen, details, api_name="run_details")
-                follow.click(lambda rid: (rid, gr.Tabs(selected="train")), chosen, [run_id, tabs], api_name=False)
+                gr.on([chosen.change, curve_x.change], h.run_curves, [chosen, curve_x], run_chart,
+                      api_name="run_curves", show_progress="hidden")
+                follow.click(h.follow, chosen, [run_id, tabs], api_name=False)
                 run_stop.click(h.train_stop, chosen, run_notice, api_name=False).then(h.runs, None, runs_table,
                                                                                       api_name=False)
                 run_resume.click(h.train_resume, chosen, run_id, api_name=False).then(
@@ -183,8 +188,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
         # Choices follow the run store: refreshed whenever a tab that lists runs opens.
         for trigger in (demo.load, compare_tab.select, chat_tab.select):
             trigger(h.chat_run_choices, None, [adapter, compare_runs], api_name=False)
-        for trigger in (demo.load, runs_tab.select):
-            trigger(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
+        demo.load(h.runs, None, runs_table, api_name=False).then(h.newest_run_chosen, None, chosen, api_name=False)
+        runs_tab.select(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
         for trigger in (demo.load, classify_tab.select):
             trigger(h.run_choices_of("classify"), None, classify_runs, api_name=False)
         for trigger in (demo.load, evaluate_tab.select):
@@ -196,4 +201,5 @@ demo = build()
 
 
 if __name__ == "__main__":
+    lab.quiet_libraries()  # library notices go to the log, not this console
     demo.queue(default_concurrency_limit=4).launch(css=CSS)

@@ -15,6 +15,7 @@ from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_p
 from lab import present
 from lab.actions import defaults
 from lab.errors import LabError
+from lab.logs import quiet_libraries
 from lab.generation import GenerationSettings, chat, stream_chat
 from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL, PRECISIONS, LoadedModel, ModelInfo, list_models, load_model
@@ -28,5 +29,9 @@ __all__ = [
     "estimate_run", "evaluate", "export_run", "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
     "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
     "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
-    "present", "system_info", "wait",
+    "present", "quiet_libraries", "system_info", "wait",
 ]
+
+if "ipykernel" in __import__("sys").modules:  # a notebook: library notices go to the log, not into the cells
+    quiet_libraries()
+

@@ -56,6 +56,8 @@ def run(args) -> int:
         os.environ["LAB_WORKSPACE"] = os.path.abspath(args.workspace)
     import apps.app
 
+    lab.quiet_libraries()  # library notices go to the log, not the console the app runs in
+
     model = args.model or lab.DEFAULT_MODEL
     same = model == lab.DEFAULT_MODEL and args.precision == defaults.PRECISION
     demo = apps.app.demo if same else apps.app.build(model, args.precision)

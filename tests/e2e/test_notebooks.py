@@ -18,3 +18,5 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
     assert "Traceback" not in outputs
+    noise = [o["text"] for cell in notebook.cells for o in cell.get("outputs", []) if o.get("name") == "stderr"]
+    assert not any("Warning" in text or "kernels" in text for text in noise), noise  # libraries' go to the log
