@@ -5,7 +5,9 @@ Every rank runs it; only rank 0 writes, and rank 0's stop decision is broadcast 
 from __future__ import annotations
 
 import math
+import sys
 import time
+import traceback
 from collections import deque
 
 from transformers import TrainerCallback
@@ -19,8 +21,10 @@ SMOOTHING_STEPS = 10  # tokens/s and the ETA are read over this many recent step
 
 
 class RunFolderCallback(TrainerCallback):
-    def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict):
+    def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict, samples=None):
+        """`samples(model)` answers the run's sample prompts (lab.runs.samples.answerer); None: no samples."""
         self.run = run
+        self.samples = samples
         self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats}
         self.last_time = time.time()
         self.last_tokens = 0
@@ -41,6 +45,20 @@ class RunFolderCallback(TrainerCallback):
                 self.run.set_status("stopping", pid=self.run.status().get("pid"))
             control.should_training_stop = True
             control.should_save = True  # the checkpoint `lab resume` continues from
+
+    def on_evaluate(self, args, state, control, model=None, **kwargs):
+        if self.samples is None:
+            return
+        started = time.time()
+        try:
+            rows = self.samples(model)  # on every rank: an FSDP forward is collective
+        except Exception:  # samples are a view of training, never a reason to end it
+            traceback.print_exc(file=sys.stderr)
+            rows = None
+        if rows is not None and state.is_world_process_zero:
+            self.run.append_event({"type": "sample", "step": state.global_step,
+                                   "seconds": round(time.time() - started, 2), "rows": rows})
+        self.last_time = time.time()  # the next step's time leaves the answering out
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}

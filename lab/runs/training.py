@@ -7,12 +7,11 @@ import torch
 from lab.runs.store import Run
 
 
-def build_datasets(config, tokenizer):
+def build_datasets(config, tokenizer, splits):
     from datasets import Dataset
 
     from lab.data import tokenize_examples
 
-    splits = config.read_data()
     train_rows, stats = tokenize_examples(tokenizer, splits.train, config.max_length, config.answer_only)
     validation = splits.validation[: config.max_validation_examples]
     eval_rows = tokenize_examples(tokenizer, validation, config.max_length, config.answer_only)[0] if validation else []
@@ -66,11 +65,12 @@ def train(run: Run, resume: bool = False):
     from lab.runs.callbacks import RunFolderCallback
     from lab.runs.model_card import write_model_card
     from lab.runs.sampling import LengthBatchTrainer
+    from lab.runs.samples import answerer
 
     config = run.train_config()
     method = config.method_config()
     classify = config.task == "classify"
-    splits = config.read_data() if classify else None
+    splits = config.read_data()
     torch.manual_seed(config.seed)  # a classifier's new head: the same one lab.results.adapters.load_base rebuilds
     device = default_device()
     # one GPU per rank (a quantised model must sit on its rank's GPU before DDP wraps it)
@@ -83,10 +83,10 @@ def train(run: Run, resume: bool = False):
         train_data, eval_data, stats = classification.build_datasets(config, tokenizer, splits)
         collator = DataCollatorWithPadding(tokenizer)
     else:
-        train_data, eval_data, stats = build_datasets(config, tokenizer)
+        train_data, eval_data, stats = build_datasets(config, tokenizer, splits)
         collator = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    callback = RunFolderCallback(run, trainable, info.parameters, stats)
+    callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answerer(config, splits, tokenizer))
     trainer = LengthBatchTrainer(
         model=model,
         args=training_arguments(config, run, device, eval_data is not None, resume),
