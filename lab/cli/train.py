@@ -10,6 +10,7 @@ import lab
 from lab.cli.common import print_json
 from lab.present import estimate as estimate_view
 from lab.present import progress as progress_view
+from lab.present import samples as samples_view
 
 LabError, METHODS, TrainConfig = lab.LabError, lab.METHODS, lab.TrainConfig
 
@@ -96,21 +97,21 @@ def run(args) -> int:
     if not args.wait:
         print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started['id']}`.")
         return 0
-    state = follow(started["id"])
+    state = follow(started["id"], samples=not args.json)
     if args.json:
         print_json(lab.run_details(started["id"])["summary"])
     return 0 if state in ("completed", "stopped") else 1
 
 
-def follow(run_id: str) -> str:
-    """Progress with the loss until the run ends (a bar on a terminal, a line per step in a log); Ctrl-C leaves
-    the run training."""
+def follow(run_id: str, samples: bool = True) -> str:
+    """Progress with the loss until the run ends (a bar on a terminal, a line per step in a log), and with
+    `samples` each sample event as it arrives; Ctrl-C leaves the run training."""
     import sys
 
     from tqdm.auto import tqdm
 
     bar = tqdm(total=None, unit="step", desc="queued", disable=not sys.stderr.isatty())
-    printed_step = -1
+    printed_step, printed_samples = -1, 0
     try:
         while True:
             p = lab.progress(run_id)
@@ -126,6 +127,10 @@ def follow(run_id: str) -> str:
                 if bar.disable:
                     print(progress_view.text(p), flush=True)
                 printed_step = p["step"]
+            if samples:
+                for sample in p["samples"][printed_samples:]:
+                    bar.write(samples_view.text(sample))  # above the bar, which stays at the bottom
+                printed_samples = len(p["samples"])
             if p["final"]:
                 bar.close()
                 print(f"Run {run_id}: {p['state']}.")

@@ -12,6 +12,7 @@ from lab.runs.callbacks import RunFolderCallback
 from lab.runs.samples import answering
 from lab.runs.store import Run, create_run
 from lab.runs.training import train
+from tests.helpers import run_cli
 
 
 @pytest.fixture
@@ -110,3 +111,12 @@ def test_answering_restores_the_model_mode():
     with answering(model.eval()):
         pass
     assert not model.training
+
+
+def test_train_wait_prints_each_sample_as_it_arrives(capsys, lab_home, tiny_model_dir, chat_data):
+    code, out, _ = run_cli(capsys, "train", "--model", str(tiny_model_dir), "--data", chat_data, "--max-steps", "2",
+                           "--eval-steps", "2", "--batch-size", "2", "--max-length", "64", "--sample-new-tokens", "4",
+                           "--wait")
+    assert code == 0
+    assert out.count("Samples at base (step 0)") == 1 and out.count("Samples at step 2") == 1
+    assert out.index("Samples at step 2") < out.index("completed.")
