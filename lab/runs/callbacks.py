@@ -60,6 +60,9 @@ class RunFolderCallback(TrainerCallback):
                                    "seconds": round(time.time() - started, 2), "rows": rows})
         self.last_time = time.time()  # the next step's time leaves the answering out
 
+    def on_save(self, args, state, control, **kwargs):
+        self.last_time = time.time()  # a checkpoint's save time is not training speed either
+
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}
         now = time.time()
