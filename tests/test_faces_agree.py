@@ -194,16 +194,24 @@ def test_compare_and_compare_split(capsys, store):
 def test_evaluate(capsys, store):
     run = store["chat"]
     c = cli(capsys, "eval", run, "--examples", 1, "--max-new-tokens", 3, "--json")[0]
-    a = page(app.evaluate, run, 1, 3)[0]
+    a = page(app.evaluate, [run], 1, 3)[0]
     evaluate = EvaluatePanel()
-    evaluate.run.value, evaluate.examples.value, evaluate.max_new_tokens.value = run, 1, 3
+    evaluate.runs.options = [run]
+    evaluate.runs.value, evaluate.examples.value, evaluate.max_new_tokens.value = (run,), 1, 3
     p = panel(evaluate, evaluate.evaluate)[0]
     losses = [row["loss"] for row in c["rows"]]
-    assert losses == [row["loss"] for row in p["rows"]] == a["loss"].tolist()
-    evaluate.run.options = ["no-such-run"]
-    errors = {cli(capsys, "eval", "no-such-run")[1], page(app.evaluate, "no-such-run", 1, 3)[1],
+    assert losses == [row["loss"] for row in p["rows"]] and all(f"{loss:.3f}" in a for loss in losses)
+    evaluate.runs.options = ["no-such-run"]
+    evaluate.runs.value = ("no-such-run",)
+    errors = {cli(capsys, "eval", "no-such-run")[1], page(app.evaluate, ["no-such-run"], 1, 3)[1],
               panel(evaluate, evaluate.evaluate)[1]}
     assert errors == {"No run 'no-such-run'."}
+    classify = store["classify"]
+    errors = {cli(capsys, "eval", run, classify)[1], page(app.evaluate, [run, classify], 1, 3)[1]}
+    evaluate.runs.options = [run, classify]
+    evaluate.runs.value = (run, classify)
+    errors.add(panel(evaluate, evaluate.evaluate)[1])
+    assert errors == {"These runs tuned different base models."}
 
 
 def test_chat(capsys, store):

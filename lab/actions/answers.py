@@ -42,14 +42,16 @@ def compare_split(run_ids, examples=defaults.SPLIT_QUESTIONS, split: str = "vali
                             generation(max_new_tokens, **settings), progress=progress)
 
 
-def evaluate(run_id, examples=defaults.EVAL_EXAMPLES, max_new_tokens=defaults.EVAL_NEW_TOKENS,
+def evaluate(run_ids, examples=defaults.EVAL_EXAMPLES, max_new_tokens=defaults.EVAL_NEW_TOKENS,
              split: str = "validation", progress=None) -> dict:
-    """Base vs tuned on a split, stored as the run's eval.json: loss, perplexity, ROUGE-L and exact match for a
-    chat run; accuracy, macro-F1, per-class report and confusion matrix for a classify run."""
-    from lab.results.evaluation import evaluate_run
+    """The base and one or more runs (a list, or one id per line) on the first run's split, in one table: loss,
+    perplexity, ROUGE-L, exact match and the share of changed answers for chat runs; accuracy, macro-F1 and the
+    per-class report for classify runs. One run's result is stored as its eval.json; runs of different base
+    models or tasks are refused. `progress(done, total)` counts answers."""
+    from lab.results.evaluation import evaluate_runs
 
-    return evaluate_run(chosen(run_id)[0], max_examples=whole(examples, "examples"),
-                        max_new_tokens=whole(max_new_tokens, "max new tokens"), split=split, progress=progress)
+    return evaluate_runs(chosen(lines(run_ids)), max_examples=whole(examples, "examples"),
+                         max_new_tokens=whole(max_new_tokens, "max new tokens"), split=split, progress=progress)
 
 
 def predict(run_ids, texts) -> list[dict]:

@@ -3,12 +3,15 @@ a per-class report and a confusion matrix for both on a split."""
 
 from __future__ import annotations
 
+import time
+
 import torch
 
-from lab.results.adapters import run_labels, variants
 from lab.errors import LabError
 from lab.metrics import load_metric
-from lab.runs.store import Run, get_run, write_json_atomic
+from lab.results.adapters import run_labels, variants
+from lab.results.report import SAMPLES, finished, samples
+from lab.runs.store import Run, get_run
 
 
 def classify_runs(refs) -> list[Run]:
@@ -47,27 +50,35 @@ def predict(runs, texts: list[str], precision: str | None = None) -> list[dict]:
     return rows
 
 
-def evaluate_classifier(ref, max_examples: int = 1000, split: str = "validation") -> dict:
-    """Before (the untrained head) vs after on a split: accuracy, macro-F1, per-class report and confusion
-    matrix; stored as the run's eval.json and returned."""
-    run = classify_runs([ref])[0]
+def score_classifiers(runs: list[Run], max_examples: int = 1000, split: str = "validation") -> dict:
+    """Before (the untrained head) vs each run on the first run's split: accuracy, macro-F1 and a per-class
+    report with its confusion matrix per model, and the first examples' predicted labels."""
+    runs = classify_runs(runs)
     if split not in ("validation", "train"):
         raise LabError(f"Unknown split '{split}'.", "", "Use validation or train.")
-    config = run.train_config()
+    config = runs[0].train_config()
     examples = getattr(config.read_data(), split)[:max_examples]
     if not examples:
-        raise LabError(f"Run {run.id} has no {split} examples to score.", "Its validation_fraction is 0.",
+        raise LabError(f"Run {runs[0].id} has no {split} examples to score.", "Its validation_fraction is 0.",
                        "Train with a validation file or validation_fraction > 0.")
-    labels = run_labels(run)
+    labels = run_labels(runs[0])
     texts, references = [t for t, _ in examples], [label for _, label in examples]
-    rows = []
-    for name, model, tokenizer in variants([run]):
+    rows, answers = [], {}
+    for name, model, tokenizer in variants(runs):
         predicted = probabilities(model, tokenizer, texts, config.max_length).argmax(-1).tolist()
         report = load_metric("classification_report", labels=list(range(len(labels))))
         rows.append({"model": name,
                      **load_metric("accuracy").compute(predictions=predicted, references=references),
                      **load_metric("f1", average="macro").compute(predictions=predicted, references=references),
                      "report": {**report.compute(predictions=predicted, references=references), "labels": labels}})
-    result = {"run": run.id, "task": "classify", "split": split, "examples": len(examples), "rows": rows}
-    write_json_atomic(run.path / "eval.json", result)
-    return result
+        answers[name] = [labels[i] for i in predicted[:SAMPLES]]
+    return {"run": runs[0].id, "runs": [run.id for run in runs], "task": "classify", "split": split,
+            "examples": len(examples), "max_new_tokens": None, "rows": rows,
+            "samples": samples(texts, [labels[i] for i in references[:SAMPLES]], answers)}
+
+
+def evaluate_classifier(ref, max_examples: int = 1000, split: str = "validation") -> dict:
+    """score_classifiers for one run, with its facts, stored as its eval.json."""
+    started = time.time()
+    runs = classify_runs([ref])
+    return finished(score_classifiers(runs, max_examples, split), runs, started)

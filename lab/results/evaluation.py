@@ -1,13 +1,18 @@
-"""Score the base model and a run's tuned model on the run's validation split, through `evaluate` metrics."""
+"""Score the base model and runs' tuned models on the first run's split, through `evaluate` metrics: the
+before/after report the worker writes when a run ends, and `lab eval`."""
 
 from __future__ import annotations
+
+import time
 
 import torch
 
 from lab.generation import GenerationSettings
 from lab.metrics import load_metric
+from lab.results.adapters import check_comparable
 from lab.results.compare import answered, asked, split_examples
-from lab.runs.store import Run, get_run, write_json_atomic
+from lab.results.report import finished, samples
+from lab.runs.store import Run, get_run
 
 
 @torch.inference_mode()
@@ -28,6 +33,7 @@ def mean_losses(model, tokenizer, examples, max_length: int, adapter: str | None
         mask = torch.tensor([[1] * len(r["input_ids"]) + [0] * (width - len(r["input_ids"])) for r in batch])
         extra = {"adapter_names": [adapter] * len(batch)} if adapter else {}
         logits = model(input_ids=ids.to(model.device), attention_mask=mask.to(model.device), **extra).logits
+        logits = logits[:, -width:]  # prompt tuning puts its virtual tokens first: score only the text
         targets = labels[:, 1:].to(model.device)
         token_losses = torch.nn.functional.cross_entropy(logits[:, :-1].float().transpose(1, 2), targets,
                                                          ignore_index=-100, reduction="none")
@@ -44,28 +50,47 @@ def score(model, tokenizer, examples, max_length: int, predictions: list[str], a
         **load_metric("perplexity", token_weighted=True).compute(predictions=losses, token_counts=counts),
         **load_metric("rouge_l").compute(predictions=predictions, references=references),
         **load_metric("exact_match").compute(predictions=predictions, references=references),
-        "samples": [{"prompt": e.messages[-2]["content"], "reference": r, "prediction": p}
-                    for e, r, p in list(zip(examples, references, predictions))[:5]],
     }
+
+
+def changed(answers: list[str], base: list[str]) -> float:
+    """The share of answers that differ from the base's."""
+    return sum(a.strip() != b.strip() for a, b in zip(answers, base)) / max(len(answers), 1)
+
+
+def evaluate_runs(refs, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation",
+                  progress=None, known_facts: dict | None = None) -> dict:
+    """The base and every run on the same examples of the first run's split, answered in one batched pass where
+    peft can mix the adapters (other methods a pass each). Chat: {model, loss, perplexity, rougeL, exact_match,
+    changed} per model; classify: lab.results.classify.score_classifiers. One run alone is stored as its
+    eval.json with its facts (`known_facts` overrides them). `progress(done, total)` counts generated answers."""
+    started = time.time()
+    runs = list({run.id: run for run in (r if isinstance(r, Run) else get_run(r) for r in refs)}.values())
+    check_comparable(runs)  # one base model and one task, before anything loads
+    if runs[0].config.get("task") == "classify":
+        from lab.results.classify import score_classifiers
+
+        return finished(score_classifiers(runs, max_examples, split), runs, started, known_facts)
+    config, examples = split_examples(runs[0], split, max_examples)
+    settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=0)
+    rows, answers = [], {}
+    for label, model, tokenizer, adapter, predictions in answered(runs, [asked(e) for e in examples], settings,
+                                                                  progress=progress):
+        rows.append({"model": label, **score(model, tokenizer, examples, config.max_length, predictions, adapter)})
+        answers[label] = predictions
+    order = ["base", *(run.id for run in runs)]  # the models as chosen, whichever pass answered them
+    rows.sort(key=lambda row: order.index(row["model"]))
+    answers = {label: answers[label] for label in order}
+    for row in rows:
+        row["changed"] = None if row["model"] == "base" else changed(answers[row["model"]], answers["base"])
+    result = {"run": runs[0].id, "runs": [run.id for run in runs], "task": "chat", "split": split,
+              "examples": len(examples), "max_new_tokens": max_new_tokens, "rows": rows,
+              "samples": samples([e.messages[-2]["content"] for e in examples],
+                                 [e.messages[-1]["content"] for e in examples], answers)}
+    return finished(result, runs, started, known_facts)
 
 
 def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation",
                  progress=None) -> dict:
-    """Base vs tuned on the same examples of a split (answers generated in one batched pass where peft can mix
-    the adapter with the base); stored as the run's eval.json and returned. A classify run is scored by
-    lab.results.classify.evaluate_classifier (accuracy, F1, per-class report, confusion matrix).
-    `progress(done, total)` counts generated answers."""
-    run = ref if isinstance(ref, Run) else get_run(ref)
-    if run.config.get("task") == "classify":
-        from lab.results.classify import evaluate_classifier
-
-        return evaluate_classifier(run, max_examples, split)
-    config, examples = split_examples(run, split, max_examples)
-    settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=0)
-    conversations = [asked(e) for e in examples]
-    rows = [{"model": label, **score(model, tokenizer, examples, config.max_length, predictions, adapter)}
-            for label, model, tokenizer, adapter, predictions in answered([run], conversations, settings,
-                                                                          progress=progress)]
-    result = {"run": run.id, "split": split, "examples": len(examples), "max_new_tokens": max_new_tokens, "rows": rows}
-    write_json_atomic(run.path / "eval.json", result)
-    return result
+    """evaluate_runs for one run, stored as its eval.json."""
+    return evaluate_runs([ref], max_examples, max_new_tokens, split, progress)

@@ -46,3 +46,14 @@ def write_model_card(run: Run, info, trainable_params: int) -> None:
         "",
     ]
     (run.adapter_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def add_report(run: Run, report: dict) -> None:
+    """Put the before/after report (headline and table) into the model card, before "Load it". Training writes
+    the card afresh, so a resumed run's card holds only its newest report."""
+    from lab.present.report import headline, markdown_table
+
+    card_path = run.adapter_dir / "README.md"
+    section = f"## Before and after\n\n{headline(report)}\n\n{markdown_table(report)}\n\n"
+    card = card_path.read_text(encoding="utf-8")
+    card_path.write_text(card.replace("## Load it", section + "## Load it", 1), encoding="utf-8")

@@ -154,8 +154,11 @@ class Run:
         """One row for tables in the CLI, the app and the widgets."""
         status, config = self.status(), self.config
         train, evals = self.events("train"), self.events("eval")
+        from lab.present.report import row_of, verdict
+
         start = (self.events("start") or [{}])[-1]
-        scored = read_json(self.path / "eval.json", {}).get("rows", [])
+        report = read_json(self.path / "eval.json", {})
+        tuned = row_of(report, self.id) or {}
         return {
             "id": self.id,
             "name": config.get("name", ""),
@@ -169,7 +172,8 @@ class Run:
             "loss": train[-1].get("loss") if train else None,
             "best_eval_loss": min((e["eval_loss"] for e in evals), default=None),
             "trainable_params": start.get("trainable_params"),
-            "eval_rougeL": scored[-1].get("rougeL") if scored else None,  # the tuned model's, from `lab eval`
+            "eval_rougeL": tuned.get("rougeL"),  # the tuned model's, from the report or `lab eval`
+            "verdict": verdict(report, self.id),  # better, worse or the same as the base; None before a report
             "accuracy": evals[-1].get("accuracy") if evals else None,  # classify runs: the latest validation score
             "created": status.get("created"),
             "error": status.get("error"),

@@ -110,18 +110,61 @@ def run_worker(run: Run, resume: bool = False) -> str:
         if not turn:
             run.set_status("stopped", pid=pid, finished=time.time(), error=None, hint="Stopped while queued.")
             return "stopped"
-        run.set_status("running", pid=pid, started=time.time())
+        began = time.time()
+        run.set_status("running", pid=pid, started=began)
         try:
             from lab.runs.training import train
 
-            state, _ = train(run, resume=resume)
-            run.set_status(state, pid=pid, finished=time.time(), error=None, hint=None)
+            state = train(run, resume=resume)[0]  # the tuned model goes here: the report loads its own
+            write_report(run, state, pid)
+            run.set_status(state, pid=pid, finished=time.time(), error=None, hint=None, phase=None)
         except BaseException as exc:  # every failure must land in status.json, whatever raised it
             traceback.print_exc(file=sys.stderr)
-            run.set_status("failed", pid=pid, finished=time.time(), **failure_fields(exc))
+            run.set_status("failed", pid=pid, finished=time.time(), phase=None, **failure_fields(exc))
             state = "failed"
-        run.append_event({"type": "end", "state": state})
+        run.append_event({"type": "end", "state": state, "seconds": round(time.time() - began, 3),
+                          "peak_memory_bytes": peak_memory_bytes()})
     return state
+
+
+def peak_memory_bytes() -> int:
+    """This worker's peak so far: allocated GPU memory on a GPU, resident memory (ru_maxrss, KiB) on a CPU."""
+    import resource
+
+    import torch
+
+    from lab.models.loading import default_device
+
+    if default_device() == "cuda":
+        return torch.cuda.max_memory_allocated()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def write_report(run: Run, state: str, pid: int) -> None:
+    """The before/after report (eval.json) of a run that completed or stopped, and its place in the model card.
+    A failed report is recorded in eval.json and worker.log; the run keeps its state."""
+    config = run.train_config()
+    if not config.report_examples:
+        return
+    import gc
+
+    import torch
+
+    from lab.results.evaluation import evaluate_runs
+    from lab.runs.model_card import add_report
+    from lab.runs.store import write_json_atomic
+
+    gc.collect()  # the training model and its Trainer: the report loads the base and the result afresh
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    run.set_status(run.status()["state"], pid=pid, phase="report")  # running or stopping, as it was
+    known = {"state": state, "peak_memory_bytes": peak_memory_bytes()}
+    try:
+        report = evaluate_runs([run], config.report_examples, config.sample_new_tokens, known_facts=known)
+        add_report(run, report)
+    except Exception as exc:  # a report is a view of the result, never a reason to fail the run
+        traceback.print_exc(file=sys.stderr)
+        write_json_atomic(run.path / "eval.json", {"run": run.id, "error": failure_fields(exc)["error"]})
 
 
 def follow_rank_0(run: Run, resume: bool) -> str:

@@ -1,4 +1,5 @@
-"""Evaluate: batched losses and answers equal the one-at-a-time ones; base and a LoRA run in one pass."""
+"""Evaluate: batched losses and answers equal the one-at-a-time ones; base and a LoRA run in one pass; the share
+of changed answers."""
 
 import pytest
 import torch
@@ -7,11 +8,12 @@ from lab.data import tokenize_examples
 from lab.generation import GenerationSettings, chat
 from lab.results.adapters import variants
 from lab.results.compare import split_examples
-from lab.results.evaluation import evaluate_run, mean_losses
+from lab.results.evaluation import changed, evaluate_run, mean_losses
 
 
-def test_batched_losses_equal_one_example_at_a_time(tiny_runs):
-    run = tiny_runs["lora"]
+@pytest.mark.parametrize("method", ["lora", "prompt_tuning"])  # prompt tuning's virtual tokens are not scored
+def test_batched_losses_equal_one_example_at_a_time(tiny_runs, method):
+    run = tiny_runs[method]
     config, examples = split_examples(run, "train", 6)
     for _, model, tokenizer in variants([run]):
         batched, counts = mean_losses(model, tokenizer, examples, config.max_length, batch_size=4)
@@ -33,5 +35,9 @@ def test_evaluate_answers_equal_one_at_a_time_and_counts_progress(tiny_runs):
     for row, (label, model, tokenizer) in zip(result["rows"], variants([run])):
         expected = [chat(model, tokenizer, e.messages[-2]["content"], history=e.messages[:-2], settings=settings)
                     for e in examples]
-        assert row["model"] == label and [s["prediction"] for s in row["samples"]] == expected
+        assert row["model"] == label and [s["answers"][label] for s in result["samples"]] == expected
     assert seen[-1] == (2 * result["examples"], 2 * result["examples"])
+
+
+def test_changed_is_the_share_of_answers_that_differ_from_the_base():
+    assert changed(["a", "b ", "c", "d"], ["a", "b", "x", "y"]) == 0.5 and changed([], []) == 0
