@@ -176,13 +176,14 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                                            api_name="classify_evaluate")
 
             with gr.Tab("Evaluate") as evaluate_tab:
-                eval_run = gr.Dropdown([], label="run", allow_custom_value=True)
+                eval_run = gr.Dropdown([], multiselect=True, label="runs (of one base model)",
+                                       allow_custom_value=True)
                 with gr.Row():
                     eval_examples = gr.Number(value=d.EVAL_EXAMPLES, precision=0, label="validation examples")
                     eval_tokens = gr.Number(value=d.EVAL_NEW_TOKENS, precision=0, label="max new tokens")
                 eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
-                eval_table = gr.Dataframe(label="metrics")
-                eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_table,
+                eval_view = gr.HTML()
+                eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_view,
                                   api_name="evaluate")
 
         # Choices follow the run store: refreshed whenever a tab that lists runs opens.

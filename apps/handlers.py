@@ -165,10 +165,10 @@ def compare_split(run_ids, examples, max_new_tokens, progress=gr.Progress()):
 
 
 @shows_errors
-def evaluate(run_id, examples, max_new_tokens, progress=gr.Progress()):
-    headers, rows = evaluate_view.table(lab.evaluate(run_id, examples, max_new_tokens,
-                                                     progress=answers_counted(progress)))
-    return pd.DataFrame(rows, columns=headers)
+def evaluate(run_ids, examples, max_new_tokens, progress=gr.Progress()):
+    result = lab.evaluate(run_ids, examples, max_new_tokens, progress=answers_counted(progress))
+    view = classify_view.evaluation_html if result["task"] == "classify" else evaluate_view.html
+    return view(result)
 
 
 @shows_errors
