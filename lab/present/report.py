@@ -43,7 +43,7 @@ def verdict(report: dict | None, run_id: str | None = None) -> str | None:
     if not base or not tuned or base.get(key) is None or tuned.get(key) is None:
         return None
     before, after = base[key], tuned[key]
-    gain = after - before if classify else (before - after) / (abs(before) or 1)
+    gain = after - before if classify else -relative(before, after)
     limit = SAME_ACCURACY if classify else SAME_LOSS
     return "better" if gain > limit else "worse" if gain < -limit else "same"
 
@@ -93,21 +93,33 @@ def signed(text: str) -> str:
     return text.replace("-", MINUS)
 
 
+def relative(before: float, after: float) -> float:
+    return (after - before) / abs(before) if before else after - before
+
+
+def percent(share: float) -> str:
+    """A relative change such as −20%; ±0% below half a percent."""
+    return "±0%" if abs(share) < 0.005 else signed(f"{share:+.0%}")
+
+
 def change(metric: str, before, after) -> tuple[str, bool | None]:
-    """("↓ −20% better", True): the change from the base with its arrow and whether it is better; ("", None)
-    where there is nothing to compare."""
+    """("↓ −20% better", True): the change from the base with its arrow and whether it is better; "= same"
+    (None) where it is within rounding, or for loss and perplexity under SAME_LOSS; ("", None) where there is
+    nothing to compare."""
     if before is None or after is None or not math.isfinite(before) or not math.isfinite(after):
         return "", None
-    if number(metric, before) == number(metric, after):
+    lower_is_better = metric in LOWER_IS_BETTER
+    if number(metric, before) == number(metric, after) or (lower_is_better and
+                                                           abs(relative(before, after)) < SAME_LOSS):
         return "= same", None
-    if metric in LOWER_IS_BETTER:
-        amount = f"{(after - before) / before:+.0%}" if before else f"{after - before:+.3f}"
+    if lower_is_better:
+        amount = percent(relative(before, after))
     elif metric in SHARES:
-        amount = f"{100 * (after - before):+.0f} pts"
+        amount = signed(f"{100 * (after - before):+.0f} pts")
     else:
-        amount = f"{after - before:+.3f}"
-    better = (after < before) == (metric in LOWER_IS_BETTER)
-    return f"{'↑' if after > before else '↓'} {signed(amount)} {'better' if better else 'worse'}", better
+        amount = signed(f"{after - before:+.3f}")
+    better = (after < before) == lower_is_better
+    return f"{'↑' if after > before else '↓'} {amount} {'better' if better else 'worse'}", better
 
 
 def table(report: dict, run_id: str | None = None) -> list[list[str]]:
@@ -138,9 +150,7 @@ def headline(report: dict | None, run_id: str | None = None) -> str:
 
     if report.get("task") == "classify":
         return f"{opening}: {moved('accuracy', '.0%')}, {moved('f1', '.2f')}."
-    loss = moved("loss", ".2f")
-    if base["loss"]:
-        loss += " (" + signed(f"{(tuned['loss'] - base['loss']) / base['loss']:+.0%}") + ")"
+    loss = f"{moved('loss', '.2f')} ({percent(relative(base['loss'], tuned['loss']))})"
     line = f"{opening}: {loss}, {moved('rougeL', '.2f')}"
     if tuned.get("changed") is not None and report.get("examples"):
         line += f"; {round(tuned['changed'] * report['examples'])} of {report['examples']} answers changed"

@@ -34,8 +34,10 @@ def test_headline_says_better_or_worse_by_validation_loss():
                                        "0.26; 9 of 10 answers changed.")
     worse = report.headline(chat(tuned_loss=2.60))
     assert worse.startswith("Worse than the base: validation loss 2.41 → 2.60 (+8%)")
-    assert report.headline(chat(tuned_loss=2.405)).startswith("About the same as the base")
-    assert [report.verdict(r) for r in (chat(), chat(tuned_loss=2.6), chat(tuned_loss=2.405))] == [
+    same = chat(tuned_loss=2.409)
+    assert report.headline(same).startswith("About the same as the base: validation loss 2.41 → 2.41 (±0%)")
+    assert report.table(same)[0][3] == "= same"  # a change under 1% of the loss is no change
+    assert [report.verdict(r) for r in (chat(), chat(tuned_loss=2.6), same)] == [
         "better", "worse", "same"]
     assert report.headline(classify()) == "Better than the base: accuracy 12% → 85%, macro-F1 0.07 → 0.80."
     assert report.verdict(classify(0.5, 0.4)) == "worse"
