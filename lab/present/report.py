@@ -33,8 +33,8 @@ def tuned_ids(report: dict) -> list[str]:
 
 
 def verdict(report: dict | None, run_id: str | None = None) -> str | None:
-    """"better", "worse" or "same" than the base, by validation loss (chat) or accuracy (classify); None without
-    a report to judge. The one rule behind every headline and a run summary's `verdict`."""
+    """Whether the tuned run is "better", "worse" or "same" as the base, by validation loss (chat) or accuracy
+    (classify); None without a report to judge. The one rule behind every headline and a summary's `verdict`."""
     if not report or report.get("error"):
         return None
     base, tuned = row_of(report, "base"), row_of(report, run_id or report.get("run"))
