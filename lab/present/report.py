@@ -8,6 +8,7 @@ import html as _html
 import math
 
 from lab.present.compare import html as answers_html
+from lab.metrics.verdict import SAME_LOSS, relative, row_of, verdict  # noqa: F401  (the rule; shown here)
 from lab.units import format_bytes, format_seconds
 
 NAMES = {"loss": "validation loss", "perplexity": "perplexity", "rougeL": "ROUGE-L", "exact_match": "exact match",
@@ -15,41 +16,21 @@ NAMES = {"loss": "validation loss", "perplexity": "perplexity", "rougeL": "ROUGE
 LOWER_IS_BETTER = ("loss", "perplexity")
 SHARES = ("exact_match", "changed", "accuracy")  # shown as percentages, changes in points
 SHORT_REFERENCE_WORDS = 4  # exact match means something only for answers this short (a label, a number, a name)
-SAME_LOSS = 0.01  # a relative change in validation loss below this is no change
-SAME_ACCURACY = 0.005
 NO_REPORT = "No report yet: it is written when the run ends."
 MINUS = "\u2212"
 
 
 # -- the numbers ----------------------------------------------------------------------------------------------
 
-def row_of(report: dict, model: str) -> dict | None:
-    return next((row for row in report.get("rows") or [] if row.get("model") == model), None)
-
-
 def tuned_ids(report: dict) -> list[str]:
     """The tuned models scored, as chosen (older eval.json files name only `run`)."""
     return report.get("runs") or [row["model"] for row in report.get("rows") or [] if row.get("model") != "base"]
 
 
-def verdict(report: dict | None, run_id: str | None = None) -> str | None:
-    """Whether the tuned run is "better", "worse" or "same" as the base, by validation loss (chat) or accuracy
-    (classify); None without a report to judge. The one rule behind every headline and a summary's `verdict`."""
-    if not report or report.get("error"):
-        return None
-    base, tuned = row_of(report, "base"), row_of(report, run_id or report.get("run"))
-    classify = report.get("task") == "classify"
-    key = "accuracy" if classify else "loss"
-    if not base or not tuned or base.get(key) is None or tuned.get(key) is None:
-        return None
-    before, after = base[key], tuned[key]
-    gain = after - before if classify else -relative(before, after)
-    limit = SAME_ACCURACY if classify else SAME_LOSS
-    return "better" if gain > limit else "worse" if gain < -limit else "same"
-
-
 def reference_words(report: dict) -> float | None:
     """The references' mean length in words, read from the examples the report keeps."""
+    if report.get("reference_words") is not None:
+        return report["reference_words"]
     references = [s["reference"] for s in report.get("samples") or [] if s.get("reference") is not None]
     return sum(len(str(r).split()) for r in references) / len(references) if references else None
 
@@ -91,10 +72,6 @@ def number(metric: str, value) -> str:
 
 def signed(text: str) -> str:
     return text.replace("-", MINUS)
-
-
-def relative(before: float, after: float) -> float:
-    return (after - before) / abs(before) if before else after - before
 
 
 def percent(share: float) -> str:

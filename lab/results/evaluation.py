@@ -85,6 +85,7 @@ def evaluate_runs(refs, max_examples: int = 20, max_new_tokens: int = 48, split:
         row["changed"] = None if row["model"] == "base" else changed(answers[row["model"]], answers["base"])
     result = {"run": runs[0].id, "runs": [run.id for run in runs], "task": "chat", "split": split,
               "examples": len(examples), "max_new_tokens": max_new_tokens, "rows": rows,
+              "reference_words": round(sum(len(e.messages[-1]["content"].split()) for e in examples) / len(examples), 2),
               "samples": samples([e.messages[-2]["content"] for e in examples],
                                  [e.messages[-1]["content"] for e in examples], answers)}
     return finished(result, runs, started, known_facts)

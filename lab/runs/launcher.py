@@ -71,6 +71,7 @@ def resume_run(ref: str | Path, root=None) -> Run:
         raise LabError(f"Run {run.id} is already completed.", "It trained to its last step.",
                        "Start a new run (with more steps) to train further.")
     (run.path / "stop").unlink(missing_ok=True)
+    (run.path / "eval.json").unlink(missing_ok=True)  # the report of the stop; the resumed run writes its own
     run.set_status("queued", pid=None)
     spawn_worker(run, resume=True)
     return run

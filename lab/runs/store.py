@@ -154,7 +154,7 @@ class Run:
         """One row for tables in the CLI, the app and the widgets."""
         status, config = self.status(), self.config
         train, evals = self.events("train"), self.events("eval")
-        from lab.present.report import row_of, verdict
+        from lab.metrics.verdict import row_of, verdict
 
         start = (self.events("start") or [{}])[-1]
         report = read_json(self.path / "eval.json", {})

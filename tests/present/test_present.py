@@ -1,6 +1,6 @@
 """Every renderer on plain dicts: no model, no run folder, milliseconds each."""
 
-from lab.present import compare, curves, data, errors, estimate, evaluate, methods, models, progress, runs
+from lab.present import compare, data, errors, estimate, evaluate, methods, models, progress, runs
 
 SUMMARY = {"id": "20261129-101500-lora-ab12", "name": "", "state": "queued", "queue_position": 2, "task": "chat",
            "method": "lora", "model": "tiny", "precision": "fp32", "step": 3, "max_steps": 6, "loss": 2.123456,
@@ -43,12 +43,6 @@ def test_progress_in_each_format():
     assert "before/after report" in progress.html({**PROGRESS, "phase": "report"})
 
 
-def test_curve_draws_a_train_line_and_validation_dots():
-    svg = curves.svg(PROGRESS["points"])
-    assert svg.count("<polyline") == 1 and svg.count("<circle") == 1
-    assert curves.svg([]) == "<i>No loss yet.</i>"
-
-
 def test_estimate_lists_memory_and_the_fixes():
     assert "| activations | 3 MiB |" in estimate.markdown(ESTIMATE) and "**Will not fit" in estimate.markdown(ESTIMATE)
     assert "**" not in estimate.text(ESTIMATE) and "| 1 | batch_size 2 | 0 MiB | yes | 2 min |" in estimate.text(ESTIMATE)
@@ -69,7 +63,7 @@ def test_evaluate_table_per_task():
         {"model": "r", "loss": 1.0, "perplexity": 2.7, "rougeL": 0.3, "exact_match": 0.0}]}
     headers, rows = evaluate.table(chat)
     assert headers == ["model", "loss", "perplexity", "rougeL", "exact_match"] and rows[1][1] == 1.0
-    assert "ROUGE-L" in evaluate.html(chat) and "1.0000" in evaluate.text(chat)
+    assert "ROUGE-L" in evaluate.html(chat) and "1.000" in evaluate.text(chat)
     classify = {**chat, "task": "classify", "rows": [{"model": "base", "accuracy": 0.5, "f1": 0.4}]}
     assert evaluate.table(classify)[0] == ["model", "accuracy", "f1"] and "macro-F1" in evaluate.html(classify)
 
