@@ -7,7 +7,7 @@ import html as _html
 import json
 
 COLUMNS = ["id", "state", "task", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss",
-           "eval_rougeL", "accuracy"]
+           "eval_rougeL", "accuracy", "verdict"]
 
 
 def state(summary: dict) -> str:
@@ -22,7 +22,7 @@ def _round(value):
 
 def table(summaries: list[dict]) -> list[list]:
     """Rows in COLUMNS order."""
-    return [[state(s) if c == "state" else _round(s[c]) for c in COLUMNS] for s in summaries]
+    return [[state(s) if c == "state" else _round(s.get(c)) for c in COLUMNS] for s in summaries]
 
 
 def html(summaries: list[dict]) -> str:
@@ -41,11 +41,11 @@ def _fmt(value, spec):
 def text(summaries: list[dict]) -> str:
     if not summaries:
         return "No runs yet. Start one with `lab train`."
-    lines = [f"{'run':36} {'state':10} {'method':14} {'steps':>11} {'loss':>8} {'val loss':>8}"]
+    lines = [f"{'run':36} {'state':10} {'method':14} {'steps':>11} {'loss':>8} {'val loss':>8}  vs base"]
     for r in summaries:
         steps = f"{r['step']}/{r['max_steps'] or '?'}"
         lines.append(f"{r['id']:36} {state(r):10} {r['method']:14} {steps:>11} {_fmt(r['loss'], '8.4f')} "
-                     f"{_fmt(r['best_eval_loss'], '8.4f')}")
+                     f"{_fmt(r['best_eval_loss'], '8.4f')}  {r.get('verdict') or '-'}")
         if r["state"] == "failed" and r["error"]:
             lines.append(f"    error: {r['error']}  fix: {r['hint']}")
     return "\n".join(lines)

@@ -23,6 +23,8 @@ def test_runs_table_shows_the_queue_position_and_rounds():
     assert runs.html([]) == "<i>No runs yet.</i>" and "lab train" in runs.text([])
     failed = {**SUMMARY, "state": "failed", "queue_position": None, "error": "boom", "hint": "lab resume"}
     assert "error: boom  fix: lab resume" in runs.text([failed])
+    done = {**SUMMARY, "state": "completed", "queue_position": None, "verdict": "better"}
+    assert runs.text([done]).splitlines()[1].endswith("better") and runs.table([done])[0][-1] == "better"
 
 
 def test_run_actions_say_what_they_did():
