@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
+from lab.errors import LabError
 from lab.runs import callbacks
 from lab.runs.callbacks import RunFolderCallback
 from lab.runs.samples import answering
@@ -120,3 +121,11 @@ def test_train_wait_prints_each_sample_as_it_arrives(capsys, lab_home, tiny_mode
     assert code == 0
     assert out.count("Samples at base (step 0)") == 1 and out.count("Samples at step 2") == 1
     assert out.index("Samples at step 2") < out.index("completed.")
+
+
+@pytest.mark.parametrize("setting", [{"samples": -1}, {"report_examples": -2}, {"sample_new_tokens": 0}])
+def test_bad_sample_settings_fail_before_a_run_exists(setting):
+    from lab.runs.config import TrainConfig
+
+    with pytest.raises(LabError, match=next(iter(setting))):
+        TrainConfig(**setting)
