@@ -105,7 +105,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
                 with gr.Row():
                     refresh = gr.Button("Refresh")
-                    chosen = gr.Dropdown([], multiselect=True, label="runs", allow_custom_value=True,
+                    chosen = gr.Dropdown([], multiselect=True, label="chosen runs", allow_custom_value=True,
                                          info="the buttons act on the first; the chart overlays them all")
                 with gr.Row():
                     follow = gr.Button("Follow in Train")

@@ -13,6 +13,7 @@ import lab
 from lab import defaults as d
 from lab.present import classify as classify_view
 from lab.present import compare as compare_view
+from lab.present import curves as curves_view
 from lab.present import data as data_view
 from lab.present import errors as error_view
 from lab.present import estimate as estimate_view
@@ -21,7 +22,6 @@ from lab.present import methods as methods_view
 from lab.present import models as model_view
 from lab.present import progress as progress_view
 from lab.present import runs as runs_view
-from lab.present.curves import svg as curve_svg
 
 
 def shows_errors(fn):
@@ -93,15 +93,15 @@ def train_start(model, precision, method, settings, sample, upload, max_steps, l
 
 
 @shows_errors
-def train_status(run_id, points_shown=-1):
-    """The followed run's progress and loss curve (re-attached to the newest active run after a refresh). The
-    curve is only sent when it has new points, so the plot does not redraw every second."""
+def train_status(run_id, curve_shown=None):
+    """The followed run's progress and loss curve (after a refresh: the newest active run, else the newest run).
+    The curve is only sent when another run or new points came, so the plot does not redraw every second."""
     progress = lab.progress(run_id or None)
     if progress is None:
-        return "", progress_view.markdown(None), curve_svg([]), 0
-    points = progress["points"]
-    curve = curve_svg(points, width=900, height=300) if len(points) != points_shown else gr.skip()
-    return progress["id"], progress_view.markdown(progress), curve, len(points)
+        return "", progress_view.markdown(None), curves_view.figure([]), None
+    shown = f"{progress['id']} {len(progress['points'])}"
+    curve = curves_view.figure([progress["curve"]]) if shown != curve_shown else gr.skip()
+    return progress["id"], progress_view.markdown(progress), curve, shown
 
 
 @shows_errors
@@ -114,12 +114,27 @@ def train_resume(run_id):
     return lab.resume_run(run_id)["id"]
 
 
+CURVE_AXES = [(title, key) for key, title in curves_view.AXES.items()]  # the x-axis choice: (label, value)
+
+
 def runs():
     return pd.DataFrame(runs_view.table(lab.list_runs()), columns=runs_view.COLUMNS)
 
 
 def run_choices():
     return gr.update(choices=lab.run_ids())
+
+
+def newest_run_chosen():
+    """After a page load the Runs tab shows the newest run (its details and its curve)."""
+    ids = lab.run_ids()
+    return gr.update(choices=ids, value=ids[:1])
+
+
+def follow(run_ids):
+    """The first chosen run in the Train tab (the single-run buttons all act on the first one)."""
+    run_id = run_ids if isinstance(run_ids, str) else next(iter(run_ids or []), "")
+    return run_id, gr.Tabs(selected="train")
 
 
 def chat_run_choices():
@@ -134,6 +149,12 @@ def run_choices_of(task=None):
 @shows_errors
 def run_details(run_id):
     return lab.run_details(run_id) if run_id else {}
+
+
+@shows_errors
+def run_curves(run_ids, x="step"):
+    """The chosen runs' losses in one chart (any state); none chosen: an empty chart."""
+    return curves_view.figure(lab.curves(run_ids) if run_ids else [], x=x)
 
 
 @shows_errors

@@ -1,13 +1,21 @@
-"""`lab runs [RUN]`, `lab stop RUN`, `lab resume RUN`, `lab delete RUN`: the run store from the terminal."""
+"""`lab runs [RUN ...] [--plot FILE.html]`, `lab stop RUN`, `lab resume RUN`, `lab delete RUN`: the run store from
+the terminal."""
+
+from pathlib import Path
 
 import lab
 from lab.cli.common import print_json
+from lab.present import curves as curves_view
 from lab.present import runs as runs_view
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("runs", help="list runs with their state, steps and losses; or one run's details")
-    parser.add_argument("run_id", nargs="?", metavar="RUN", help="show this run's status, settings and summary")
+    parser = subparsers.add_parser("runs", help="list runs with their state, steps and losses; or runs' details, or their loss curves (--plot)")
+    parser.add_argument("run_ids", nargs="*", metavar="RUN", help="show these runs' status, settings and summary")
+    parser.add_argument("--plot", metavar="FILE.html",
+                        help="write the RUNs' loss curves in one chart to a standalone HTML page (works offline)")
+    parser.add_argument("--x-axis", choices=list(curves_view.AXES), default="step",
+                        help="the chart's x axis: step or training examples seen (step)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=list_command)
     for name, help_text, handler in [("stop", "stop a run gracefully (saves its adapter)", stop_command),
@@ -20,12 +28,22 @@ def add_parser(subparsers) -> None:
 
 
 def list_command(args) -> int:
-    if args.run_id:
-        details = lab.run_details(args.run_id)
+    if args.plot is not None:
+        return plot_command(args)
+    if not args.run_ids:
+        runs = lab.list_runs()
+        print_json(runs) if args.json else print(runs_view.text(runs))
+    for run_id in args.run_ids:
+        details = lab.run_details(run_id)
         print_json(details) if args.json else print(runs_view.details_text(details))
-        return 0
-    runs = lab.list_runs()
-    print_json(runs) if args.json else print(runs_view.text(runs))
+    return 0
+
+
+def plot_command(args) -> int:
+    path = Path(args.plot).expanduser()
+    figure = curves_view.figure(lab.curves(args.run_ids), x=args.x_axis)
+    figure.write_html(path, include_plotlyjs=True)  # plotly.js inside the page: it opens without internet
+    print_json({"plot": str(path)}) if args.json else print(path)
     return 0
 
 

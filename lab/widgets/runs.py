@@ -1,11 +1,12 @@
-"""Runs panel: every run with its state, steps and losses; a run's details; follow it in the Train panel, stop,
-resume, download its result, delete it (with confirmation)."""
+"""Runs panel: every run with its state, steps and losses; the loss curves of several runs in one chart; a run's
+details; follow it in the Train panel, stop, resume, download its result, delete it (with confirmation)."""
 
 from __future__ import annotations
 
 import ipywidgets as w
 
 import lab
+from lab.present import curves as curves_view
 from lab.present import runs as runs_view
 from lab.widgets.base import Panel
 
@@ -16,6 +17,10 @@ class RunsPanel(Panel):
         self.refresh_button = w.Button(description="Refresh")
         self.table = w.HTML()
         self.chosen = w.Dropdown(options=[], description="run")
+        self.overlaid = w.SelectMultiple(options=[], description="curves of", rows=4)
+        self.x_axis = w.ToggleButtons(options=[(title, key) for key, title in curves_view.AXES.items()],
+                                      description="x axis")
+        self.plot = w.Output()  # shows `figure`, the overlaid runs' chart, through plotly's mime renderer
         self.follow_button = w.Button(description="Follow in Train", disabled=follow is None)
         self.stop_button = w.Button(description="Stop")
         self.resume_button = w.Button(description="Resume")
@@ -25,7 +30,8 @@ class RunsPanel(Panel):
         self.confirm = w.Checkbox(description="Yes, delete it")
         self.delete_button = w.Button(description="Delete", button_style="danger")
         self._follow = follow
-        super().__init__([self.refresh_button, self.table, self.chosen,
+        super().__init__([self.refresh_button, self.table, w.HBox([self.overlaid, self.x_axis]), self.plot,
+                          self.chosen,
                           w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button]),
                           self.notice, self.details, w.HBox([self.confirm, self.delete_button])])
         self.on_click(self.refresh_button, self.refresh)
@@ -35,6 +41,8 @@ class RunsPanel(Panel):
         self.on_click(self.download_button, self.download)
         self.on_click(self.delete_button, self.delete)
         self.chosen.observe(lambda _: self.attempt(self.show), names="value")
+        for picker in (self.overlaid, self.x_axis):
+            picker.observe(lambda _: self.attempt(self.show_curves), names="value")
         self.refresh()
 
     def refresh(self) -> list[dict]:
@@ -43,12 +51,23 @@ class RunsPanel(Panel):
         current, ids = self.chosen.value, [r["id"] for r in runs]
         self.chosen.options = ids
         self.chosen.value = current if current in ids else (ids[0] if ids else None)
+        overlaid = self.overlaid.value
+        self.overlaid.options = ids
+        self.overlaid.value = tuple(i for i in overlaid if i in ids) or tuple(ids[:1])  # none left: the newest run
+        self.show_curves()  # also when the choice stays: a training run has new points
         return runs
 
     def show(self) -> dict | None:
         details = lab.run_details(self.chosen.value) if self.chosen.value else None
         self.details.value = runs_view.details_html(details) if details else ""
         return details
+
+    def show_curves(self):
+        """Draw the overlaid runs' losses (any state) against the chosen x axis."""
+        self.figure = curves_view.figure(lab.curves(self.overlaid.value) if self.overlaid.value else [],
+                                         x=self.x_axis.value)
+        self.plot.outputs = (curves_view.notebook(self.figure),)
+        return self.figure
 
     def follow(self) -> None:
         self._follow(lab.run_details(self.chosen.value)["folder"])

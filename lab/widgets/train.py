@@ -1,4 +1,4 @@
-"""Train panel: method settings with help, estimate / start / stop / resume, a live loss plot and a progress bar.
+"""Train panel: method settings with help, estimate / start / stop / resume, a live loss chart and a progress bar.
 
 Training runs in the worker process; a background thread reads the run folder once a second, so the kernel
 stays free and a run started elsewhere (the app, the CLI) shows here too.
@@ -13,11 +13,11 @@ import ipywidgets as w
 
 import lab
 from lab import defaults as d
+from lab.present import curves as curves_view
 from lab.present import estimate as estimate_view
 from lab.present import methods as methods_view
 from lab.present import progress as progress_view
 from lab.present import runs as runs_view
-from lab.present.curves import svg as curve_svg
 from lab.widgets.base import Panel, model_picker
 
 
@@ -48,7 +48,9 @@ class TrainPanel(Panel):
         self.run_id = w.Text(description="run", disabled=True)
         self.bar = w.IntProgress(value=0, min=0, max=1, description="step")
         self.status = w.HTML()
-        self.plot = w.HTML()
+        self.plot = w.Output()  # shows `figure`, the chart of the followed run, through plotly's mime renderer
+        self._draw([])
+        self._curve_shown = None
         self.poll_seconds = poll_seconds
         self._watcher: threading.Thread | None = None
         self._ended = False
@@ -116,6 +118,13 @@ class TrainPanel(Panel):
         self.bar.max = max(progress["max_steps"] or 1, 1)
         self.bar.value = min(progress["step"], self.bar.max)
         self.status.value = progress_view.html(progress)
-        self.plot.value = curve_svg(progress["points"])
+        shown = f"{progress['id']} {len(progress['points'])}"
+        if shown != self._curve_shown:  # redraw only for another run or new points: no flicker every poll
+            self._draw([progress["curve"]])
+            self._curve_shown = shown
         self._ended = progress["final"]
         return progress["state"]
+
+    def _draw(self, curves: list[dict]) -> None:
+        self.figure = curves_view.figure(curves)
+        self.plot.outputs = (curves_view.notebook(self.figure),)  # one assignment: safe from the watcher thread

@@ -48,7 +48,10 @@ def test_train_panel_trains_plots_and_the_run_store_agrees(home, tiny_model_dir,
     assert panel.message.value == "" and panel.run_id.value
     wait_for(lambda: panel.refresh() == "completed")
     assert panel.bar.value == panel.bar.max == 4
-    assert "<polyline" in panel.plot.value and "completed" in panel.status.value
+    assert [t.name for t in panel.figure.data] == ["train (raw)", "train", "validation"]
+    assert len(panel.figure.data[0].x) == 4 and "completed" in panel.status.value
+    shown = panel.plot.outputs[0]["data"]["application/vnd.plotly.v1+json"]  # what JupyterLab's plotly extension draws
+    assert len(shown["data"]) == 3
     assert [r.id for r in list_runs()] == [panel.run_id.value]
 
 
@@ -72,6 +75,7 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
 
     runs = RunsPanel()
     assert run_id in runs.table.value and runs.chosen.value == run_id
+    assert runs.overlaid.value == (run_id,) and len(runs.figure.data) == 3  # the newest run's curve at first
     assert "&quot;state&quot;: &quot;completed&quot;" in runs.details.value
 
     compare = ComparePanel()
@@ -133,3 +137,19 @@ def test_classify_panels_preview_classes_then_predict_and_evaluate_a_run(home, t
     assert "lab-predict" in panel.result.value and panel.message.value == ""
     panel.evaluate_button.click()
     assert panel.result.value.count("<svg") == 2
+
+
+def test_runs_panel_overlays_the_chosen_runs_on_either_axis(home, tiny_runs):
+    import shutil
+
+    chosen = (tiny_runs["lora"].id, tiny_runs["prompt_tuning"].id)
+    for name in ("lora", "prompt_tuning"):
+        shutil.copytree(tiny_runs[name].path, home / "workspace" / "runs" / tiny_runs[name].id)
+    panel = RunsPanel()
+    panel.overlaid.value = chosen
+    assert [t.name for t in panel.figure.data] == ["train (raw)", "train", "validation"] * 2
+    assert len({t.legendgroup for t in panel.figure.data}) == 2
+    panel.x_axis.value = "examples"
+    assert panel.figure.layout.xaxis.title.text == "examples seen" and list(panel.figure.data[0].x) == [2, 4, 6]
+    panel.overlaid.value = ()
+    assert panel.figure.data == () and panel.message.value == ""
