@@ -67,7 +67,7 @@ def figure(curves: list[dict], x: str = "step", smoothing: float = 0.6) -> go.Fi
     fig = go.Figure(layout=dict(
         height=HEIGHT, margin=dict(l=56, r=16, t=28, b=44), template="plotly_white", hovermode="x unified",
         xaxis_title=AXES[x], yaxis_title="loss", legend=dict(tracegroupgap=8),
-        # Same runs and axis: a redraw keeps the user's zoom and hidden lines.
+        # Same runs and axis: the app's redraw (Plotly.react) keeps the user's zoom and hidden lines.
         uirevision=f"{x} {' '.join(c['id'] for c in curves)}"))
     for i, curve in enumerate(curves):  # a run keeps its colour whether or not the runs before it have points
         if curve["train"] or curve["validation"]:
