@@ -85,9 +85,15 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 estimate_view = gr.Markdown()
                 run_id = gr.Textbox(label="run")  # editable: paste a run id, or Follow one in the Runs tab
                 progress = gr.Markdown()
-                curve = gr.Plot(label="loss")  # the same figure the Jupyter panel draws
                 notice = gr.Markdown()
-                method.change(h.method_form, method, [method_settings, method_help], api_name=False)
+                report = gr.HTML()  # the before/after report, once the run ends
+                curve = gr.Plot(label="loss")  # the same figure the Jupyter panel draws
+                samples = gr.HTML(label="samples")  # the sample prompts' answers, step by step
+                # a user's choice of method resets its settings; a followed run's form keeps the run's own
+                method.input(h.method_form, method, [method_settings, method_help], api_name=False)
+                run_id.change(h.run_form, run_id, [model, precision, task, method, method_settings, sample,
+                                                   max_steps, learning_rate, batch_size, max_length, processes,
+                                                   strategy], api_name=False)
                 train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
                                 batch_size, max_length, task]
                 estimate.click(h.train_estimate, [*train_inputs, processes, strategy], estimate_view,
@@ -97,8 +103,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 stop.click(h.train_stop, run_id, notice, api_name="train_stop")
                 resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
                 # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
-                curve_shown = gr.State()
-                gr.Timer(1.0).tick(h.train_status, [run_id, curve_shown], [run_id, progress, curve, curve_shown],
+                shown = gr.State()
+                gr.Timer(1.0).tick(h.train_status, [run_id, shown], [run_id, progress, curve, samples, report, shown],
                                    api_name="train_status", show_progress="hidden")
 
             with gr.Tab("Runs") as runs_tab:
@@ -114,6 +120,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 run_notice = gr.Markdown()
                 curve_x = gr.Radio(h.CURVE_AXES, value="step", label="x axis")
                 run_chart = gr.Plot(label="loss of the chosen runs")
+                run_report = gr.HTML()  # the first chosen run's before/after report
                 details = gr.JSON(label="first chosen run")
                 with gr.Row():
                     download = gr.Button("Download adapter (zip)")
@@ -125,6 +132,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 refresh.click(h.runs, None, runs_table, api_name="runs").then(h.run_choices, None, chosen,
                                                                               api_name=False)
                 chosen.change(h.run_details, chosen, details, api_name="run_details")
+                chosen.change(h.run_report, chosen, run_report, api_name="run_report")
                 gr.on([chosen.change, curve_x.change], h.run_curves, [chosen, curve_x], run_chart,
                       api_name="run_curves", show_progress="hidden")
                 follow.click(h.follow, chosen, [run_id, tabs], api_name=False)

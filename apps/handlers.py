@@ -21,7 +21,9 @@ from lab.present import evaluate as evaluate_view
 from lab.present import methods as methods_view
 from lab.present import models as model_view
 from lab.present import progress as progress_view
+from lab.present import report as report_view
 from lab.present import runs as runs_view
+from lab.present import samples as samples_view
 
 
 def shows_errors(fn):
@@ -93,15 +95,44 @@ def train_start(model, precision, method, settings, sample, upload, max_steps, l
 
 
 @shows_errors
-def train_status(run_id, curve_shown=None):
-    """The followed run's progress and loss curve (after a refresh: the newest active run, else the newest run).
-    The curve is only sent when another run or new points came, so the plot does not redraw every second."""
-    progress = lab.progress(run_id or None)
+def train_status(run_id, shown=None):
+    """The followed run's progress, loss curve, samples and report (after a refresh: the newest active run, else
+    the newest run; a deleted run gives way to it too). Curve, samples and report are only sent when they changed,
+    so nothing redraws every second."""
+    try:
+        progress = lab.progress(run_id or None)
+    except lab.LabError:  # the followed run was deleted meanwhile
+        progress = lab.progress(None)
     if progress is None:
-        return "", progress_view.markdown(None), curves_view.figure([]), None
-    shown = f"{progress['id']} {len(progress['points'])}"
-    curve = curves_view.figure([progress["curve"]]) if shown != curve_shown else gr.skip()
-    return progress["id"], progress_view.markdown(progress), curve, shown
+        return "", progress_view.markdown(None), curves_view.figure([]), "", "", None
+    now = {"curve": f"{progress['id']} {len(progress['points'])}", "samples": f"{progress['id']} {len(progress['samples'])}",
+           "report": f"{progress['id']} {progress['final']} {progress['phase']} {bool(progress['report'])}"}
+    shown = shown or {}
+
+    def changed(part, render):
+        return render() if now[part] != shown.get(part) else gr.skip()
+
+    return (progress["id"], progress_view.markdown(progress),
+            changed("curve", lambda: curves_view.figure([progress["curve"]])),
+            changed("samples", lambda: samples_view.html(progress["samples"])),
+            changed("report", lambda: report_view.html(progress["report"]) if progress["final"] else ""),
+            now)
+
+
+FORM = ["model", "precision", "task", "method", "settings", "data", "steps", "learning_rate", "batch_size",
+        "max_length", "processes", "strategy"]  # the Train form's fields a followed run fills, in run_form's order
+
+
+def run_form(run_id):
+    """The followed run's own settings in the Train form; nothing changes for no run or a deleted one."""
+    try:
+        form = lab.run_form(run_id) if run_id else None
+    except lab.LabError:
+        form = None
+    if form is None:
+        return tuple(gr.skip() for _ in FORM)
+    form["settings"] = methods_view.settings_text(lab.describe_method(form["method"]), form["settings"])
+    return tuple(form[name] for name in FORM)
 
 
 @shows_errors
@@ -149,6 +180,13 @@ def run_choices_of(task=None):
 @shows_errors
 def run_details(run_id):
     return lab.run_details(run_id) if run_id else {}
+
+
+@shows_errors
+def run_report(run_ids):
+    """The first chosen run's before/after report."""
+    run_id = run_ids if isinstance(run_ids, str) else next(iter(run_ids or []), "")
+    return runs_view.report.html(lab.run_details(run_id)["report"]) if run_id else ""
 
 
 @shows_errors

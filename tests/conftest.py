@@ -59,6 +59,7 @@ def tiny_runs(tmp_path_factory, tiny_model_dir):
     from lab.runs.config import TrainConfig
     from lab.runs.store import create_run
     from lab.runs.training import train
+    from lab.runs.worker import write_report
 
     root = tmp_path_factory.mktemp("runs")
     made = {}
@@ -69,4 +70,6 @@ def tiny_runs(tmp_path_factory, tiny_model_dir):
                              seed=seed)
         made[name] = create_run(config, root)
         train(made[name])
+        write_report(made[name], "completed", os.getpid())  # as the worker ends a run
+        made[name].set_status("completed", phase=None)
     return made

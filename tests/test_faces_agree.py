@@ -84,7 +84,9 @@ def test_describe_data(capsys, store, lab_home):
 
 
 def train_panel(model, **values):
-    p = TrainPanel(model, "fp32", MESSAGES)
+    p = TrainPanel(model, "fp32", MESSAGES)  # it shows the store's newest run and that run's settings: reset them
+    p.model.value, p.precision.value, p.task.value, p.method.value, p.data.value = model, "fp32", "chat", "lora", MESSAGES
+    p.settings.value, p.learning_rate.value, p.processes.value, p.strategy.value = "", 2e-4, 1, "ddp"
     p.steps.value, p.batch_size.value, p.max_length.value = 2, 2, 64
     for name, value in values.items():
         getattr(p, name).value = value

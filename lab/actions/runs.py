@@ -36,21 +36,26 @@ def run_ids(task: str | None = None, finished: bool = False) -> list[str]:
 
 
 def run_details(run_id: str) -> dict:
-    """A run's status, settings and summary, as every face shows them (the folder by its id: no server path)."""
+    """A run's status, settings, summary and before/after report, as every face shows them (the folder by its id:
+    no server path)."""
     run = store.get_run(chosen(run_id, "run")[0])
-    return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id}
+    return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id,
+            "report": report(run)}
 
 
-def curve(run: store.Run) -> dict:
+def curve(run: store.Run, events: list[dict] | None = None) -> dict:
     """A run's loss curve: {id, train: [{step, examples, loss}], validation: [{step, examples, loss}]}, where
-    `examples` counts the training examples seen by that step (over every process)."""
-    config, start = run.config, (run.events("start") or [{}])[-1]
+    `examples` counts the training examples seen by that step (over every process). `events`: the run's events
+    when the caller has read them already (a long run's file is the cost of a poll)."""
+    events = run.events() if events is None else events
+    config, start = run.config, next((e for e in reversed(events) if e["type"] == "start"), {})
     per_step = config.get("batch_size", 1) * config.get("gradient_accumulation", 1) * start.get("world_size", 1)
     return {
         "id": run.id,
-        "train": [{"step": e["step"], "examples": e["step"] * per_step, "loss": e["loss"]} for e in run.events("train")],
+        "train": [{"step": e["step"], "examples": e["step"] * per_step, "loss": e["loss"]}
+                  for e in events if e["type"] == "train"],
         "validation": [{"step": e["step"], "examples": e["step"] * per_step, "loss": e["eval_loss"]}
-                       for e in run.events("eval")],
+                       for e in events if e["type"] == "eval"],
     }
 
 

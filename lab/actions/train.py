@@ -131,12 +131,13 @@ def progress(run_id: str | None = None) -> dict | None:
         return None
     run = get_run(run_id)
     status = run.status()
-    train, evals, start = run.events("train"), run.events("eval"), run.events("start")
+    events = run.events()  # read once: a long run's events.jsonl is most of a poll's cost
+    train, evals, start = ([e for e in events if e["type"] == kind] for kind in ("train", "eval", "start"))
     max_steps = start[-1]["max_steps"] if start else None
     step = train[-1]["step"] if train else 0
     queued = status["state"] == "queued"
     position = queue_position(run) if queued else None
-    series = curve(run)
+    series = curve(run, events)
     return {
         "id": run.id,
         "state": f"queued #{position}" if position else status["state"],
@@ -155,7 +156,7 @@ def progress(run_id: str | None = None) -> dict | None:
         "points": [{"step": p["step"], "loss": p["loss"], "series": name}
                    for name in ("train", "validation") for p in series[name]],
         "curve": series,
-        "samples": run.events("sample"),
+        "samples": [e for e in events if e["type"] == "sample"],
         "report": report(run),
         "config": run.config,
     }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html as _html
 import json
 
+from lab.present import report
+
 COLUMNS = ["id", "state", "task", "method", "model", "precision", "step", "max_steps", "loss", "best_eval_loss",
            "eval_rougeL", "accuracy", "verdict"]
 
@@ -51,12 +53,18 @@ def text(summaries: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _settings(details: dict) -> dict:
+    return {k: v for k, v in details.items() if k != "report"}
+
+
 def details_html(details: dict) -> str:
-    return f"<pre>{_html.escape(json.dumps(details, indent=2, default=str))}</pre>"
+    """The run's before/after report, then its status, settings and summary."""
+    return (report.html(details.get("report")) +
+            f"<pre>{_html.escape(json.dumps(_settings(details), indent=2, default=str))}</pre>")
 
 
 def details_text(details: dict) -> str:
-    return json.dumps(details, indent=2, default=str)
+    return json.dumps(_settings(details), indent=2, default=str) + "\n\n" + report.text(details.get("report"))
 
 
 def stopping(summary: dict) -> str:

@@ -17,7 +17,9 @@ from lab.present import curves as curves_view
 from lab.present import estimate as estimate_view
 from lab.present import methods as methods_view
 from lab.present import progress as progress_view
+from lab.present import report as report_view
 from lab.present import runs as runs_view
+from lab.present import samples as samples_view
 from lab.widgets.base import Panel, model_picker
 
 
@@ -48,9 +50,11 @@ class TrainPanel(Panel):
         self.run_id = w.Text(description="run", disabled=True)
         self.bar = w.IntProgress(value=0, min=0, max=1, description="step")
         self.status = w.HTML()
+        self.report = w.HTML()  # the before/after report, once the run ends
+        self.samples = w.HTML()  # the sample prompts' answers, step by step
         self.plot = w.Output()  # shows `figure`, the chart of the followed run, through plotly's mime renderer
         self._draw([])
-        self._curve_shown = None
+        self._shown = {}
         self.poll_seconds = poll_seconds
         self._watcher: threading.Thread | None = None
         self._ended = False
@@ -60,7 +64,7 @@ class TrainPanel(Panel):
             w.HBox([self.batch_size, self.max_length, self.processes, self.strategy]),
             w.HBox([self.settings, self.help]),
             w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
-            self.estimate_view, self.run_id, self.bar, self.status, self.plot,
+            self.estimate_view, self.run_id, self.bar, self.status, self.report, self.plot, self.samples,
         ])
         self._show_method(d.METHOD)
         self.method.observe(lambda change: self._show_method(change["new"]), names="value")
@@ -68,9 +72,9 @@ class TrainPanel(Panel):
         self.on_click(self.start_button, self.start)
         self.on_click(self.stop_button, self.stop)
         self.on_click(self.resume_button, self.resume)
-        active = lab.latest_active_run()
-        if active is not None:  # re-attach: a run started in the app or an earlier kernel
-            self.follow(active)
+        latest = lab.latest_run()
+        if latest is not None:  # re-attach: a run started in the app or an earlier kernel, or the last one finished
+            self.follow(latest)
 
     def _show_method(self, method: str) -> None:
         described = lab.describe_method(method)
@@ -101,8 +105,9 @@ class TrainPanel(Panel):
         self.follow(lab.resume_run(self.run_id.value)["id"])
 
     def follow(self, run_id: str) -> None:
-        """Show this run and keep refreshing while it is active."""
+        """Show this run, its own settings in the form, and keep refreshing while it is active."""
         self.run_id.value = run_id
+        self._fill(lab.run_form(run_id))
         self.refresh()
         if self._watcher is None or not self._watcher.is_alive():
             self._watcher = threading.Thread(target=self._watch, daemon=True)
@@ -112,16 +117,31 @@ class TrainPanel(Panel):
         while self.attempt(self.refresh) is not None and not self._ended:  # None: the run was deleted
             time.sleep(self.poll_seconds)
 
+    def _fill(self, form: dict) -> None:
+        self.model.value, self.precision.value, self.task.value = form["model"], form["precision"], form["task"]
+        self.method.value = form["method"]  # first: choosing a method resets the settings box to its defaults
+        self.settings.value = methods_view.settings_text(lab.describe_method(form["method"]), form["settings"])
+        self.data.value, self.steps.value = form["data"], form["steps"] or self.steps.value
+        self.learning_rate.value, self.batch_size.value = form["learning_rate"], form["batch_size"]
+        self.max_length.value, self.processes.value = form["max_length"], form["processes"]
+        self.strategy.value = form["strategy"]
+
     def refresh(self) -> str:
-        """Read the run folder once; update progress, status and plot; return the run's state."""
+        """Read the run folder once; update progress, status, report, plot and samples; return the run's state."""
         progress = lab.progress(self.run_id.value)
         self.bar.max = max(progress["max_steps"] or 1, 1)
         self.bar.value = min(progress["step"], self.bar.max)
         self.status.value = progress_view.html(progress)
-        shown = f"{progress['id']} {len(progress['points'])}"
-        if shown != self._curve_shown:  # redraw only for another run or new points: no flicker every poll
+        # redraw only what changed (another run, new points or samples, the report): no flicker every poll
+        now = {"curve": (progress["id"], len(progress["points"])), "samples": (progress["id"], len(progress["samples"])),
+               "report": (progress["id"], progress["final"], bool(progress["report"]))}
+        if now["curve"] != self._shown.get("curve"):
             self._draw([progress["curve"]])
-            self._curve_shown = shown
+        if now["samples"] != self._shown.get("samples"):
+            self.samples.value = samples_view.html(progress["samples"])
+        if now["report"] != self._shown.get("report"):
+            self.report.value = report_view.html(progress["report"]) if progress["final"] else ""
+        self._shown = now
         self._ended = progress["final"]
         return progress["state"]
 

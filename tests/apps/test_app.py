@@ -30,12 +30,13 @@ def client(tmp_path_factory, tiny_model_dir):
 def wait_until(client, run_id, states, timeout=240):
     """Poll like the page does; return the progress and the latest curve sent (a poll with no new points skips
     the curve)."""
-    deadline, curve = time.time() + timeout, None
+    deadline, curve, report = time.time() + timeout, None, None
     while time.time() < deadline:
-        _, progress, sent = client.predict(run_id, api_name="/train_status")
+        _, progress, sent, _, report_sent = client.predict(run_id, api_name="/train_status")
         curve = traces(sent) if "plot" in sent else curve  # else {"__type__": "update"}: nothing new
+        report = report_sent if isinstance(report_sent, str) else report
         if any(f"— {s}" in progress for s in states):
-            return progress, curve
+            return progress, curve, report
         time.sleep(0.5)
     raise AssertionError(f"run {run_id} never reached {states}: {progress}")
 
@@ -56,9 +57,10 @@ def test_every_endpoint_on_the_tiny_model(client, tiny_model_dir, tmp_path):
 
     run_id = client.predict(model, "fp32", "lora", "r: 4", "sample_data", None, 6, 1e-3, 2, 64,
                             api_name="/train_start")
-    progress, curve = wait_until(client, run_id, ["completed"])
+    progress, curve, report = wait_until(client, run_id, ["completed"])
     assert "step 6/6" in progress
     assert curve == ["train (raw)", "train", "validation"]
+    assert "the base: validation loss" in report  # the before/after report's headline, without another click
 
     runs = client.predict(api_name="/runs")
     assert runs["data"][0][0] == run_id and runs["data"][0][1] == "completed"
@@ -156,8 +158,13 @@ def test_after_a_reload_the_train_tab_shows_the_newest_finished_run(tiny_runs, t
     monkeypatch.setenv("LAB_WORKSPACE", str(tmp_path))
     finished = tiny_runs["lora_b"]
     Run(shutil.copytree(finished.path, tmp_path / "runs" / finished.id)).set_status("completed")  # as the worker ends
-    run_id, progress, curve, shown = handlers.train_status("")  # a fresh page: no run id yet
+    run_id, progress, curve, samples, report, shown = handlers.train_status("")  # a fresh page: no run id yet
     assert run_id == finished.id and "completed" in progress
     assert [t.name for t in curve.data] == ["train (raw)", "train", "validation"]
-    assert handlers.train_status(run_id, shown)[2] == gr.skip()  # nothing new: the curve is not sent again
+    assert "base (step 0)" in samples and "the base: validation loss" in report
+    again = handlers.train_status(run_id, shown)
+    assert again[2] == again[3] == again[4] == gr.skip()  # nothing new: curve, samples and report are not sent again
+    form = dict(zip(handlers.FORM, handlers.run_form(run_id)))  # the form shows the followed run's own settings
+    assert form["method"] == "lora" and form["steps"] == finished.config["max_steps"] and "r: " in form["settings"]
+    assert all(value == gr.skip() for value in handlers.run_form("no-such-run"))
     assert handlers.follow([run_id, "another"])[0] == run_id  # the Runs tab's buttons act on the first chosen

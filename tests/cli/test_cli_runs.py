@@ -23,6 +23,12 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
     code, out, _ = run_cli(capsys, "runs", "--json")
     assert code == 0 and [r["id"] for r in json.loads(out)] == [run_id]
 
+    code, out, _ = run_cli(capsys, "runs", run_id)  # its settings, then the before/after report the run ended with
+    assert code == 0 and '"method": "lora"' in out and "the base: validation loss" in out
+    code, out, _ = run_cli(capsys, "runs", run_id, "--plot", str(tmp_path / "curves.html"))
+    page = (tmp_path / "curves.html").read_text()
+    assert code == 0 and out.strip() == str(tmp_path / "curves.html") and "plotly" in page and run_id[-4:] in page
+
     code, out, _ = run_cli(capsys, "eval", run_id, "--examples", "2", "--max-new-tokens", "3", "--json")
     result = json.loads(out)
     assert code == 0 and [r["model"] for r in result["rows"]] == ["base", run_id]

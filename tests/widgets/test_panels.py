@@ -53,6 +53,7 @@ def test_train_panel_trains_plots_and_the_run_store_agrees(home, tiny_model_dir,
     shown = panel.plot.outputs[0]["data"]["application/vnd.plotly.v1+json"]  # what JupyterLab's plotly extension draws
     assert len(shown["data"]) == 3
     assert [r.id for r in list_runs()] == [panel.run_id.value]
+    assert "base (step 0)" in panel.samples.value and "the base: validation loss" in panel.report.value  # without a click
 
 
 def test_train_panel_method_help_and_bad_settings(home, tiny_model_dir):
@@ -76,7 +77,7 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
     runs = RunsPanel()
     assert run_id in runs.table.value and runs.chosen.value == run_id
     assert runs.overlaid.value == (run_id,) and len(runs.figure.data) == 3  # the newest run's curve at first
-    assert "&quot;state&quot;: &quot;completed&quot;" in runs.details.value
+    assert "&quot;state&quot;: &quot;completed&quot;" in runs.details.value and "the base: validation loss" in runs.details.value
 
     compare = ComparePanel()
     compare.runs.value = (run_id,)
@@ -112,7 +113,11 @@ def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir
                                 validation_fraction=0.25))  # as the app or the CLI would
     panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
     assert panel.run_id.value == run.id
+    # the form shows the followed run's own settings, not the panel's defaults
+    assert (panel.steps.value, panel.batch_size.value, panel.max_length.value) == (3, 2, 64)
     wait_for(lambda: "completed" in panel.status.value)
+    again = TrainPanel(poll_seconds=0.2)  # a new kernel: the finished run stays in view until another starts
+    assert again.run_id.value == run.id and "completed" in again.status.value
 
 
 def test_classify_panels_preview_classes_then_predict_and_evaluate_a_run(home, tiny_encoder_dir):
