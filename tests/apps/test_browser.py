@@ -77,3 +77,37 @@ def test_train_watch_stop_compare_chat(page, tmp_path):
     page.locator(".message.bot, [data-testid='bot']").first.wait_for(timeout=60_000)
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
     assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+
+def test_samples_report_and_two_runs_overlaid_after_a_reload(page, tmp_path):
+    """What a new user sees without asking: samples during training, the report when a run completes or is
+    stopped, and after a page reload two finished runs overlaid in one chart."""
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_label("steps", exact=True).fill("6")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("— completed").wait_for(timeout=120_000)
+    completed = page.get_by_label("run", exact=True).input_value()
+    page.get_by_text("base (step 0)").first.wait_for(timeout=30_000)  # the sample answers, step by step
+    page.get_by_text("the base: validation loss").first.wait_for(timeout=30_000)  # the report's headline
+    page.screenshot(path=str(tmp_path / "train-report.png"), full_page=True)
+
+    page.get_by_label("steps", exact=True).fill("400")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("— running").wait_for(timeout=60_000)
+    stopped = page.get_by_label("run", exact=True).input_value()
+    assert stopped != completed
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("— stopped").wait_for(timeout=120_000)
+    page.get_by_text("the base: validation loss").first.wait_for(timeout=60_000)  # a stopped run reports too
+
+    page.reload()
+    page.get_by_text("Tune a language model").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Runs").click()
+    pick(page, "chosen runs", completed)  # the newest run, the stopped one, is chosen when the page loads
+    chart = page.locator("[data-testid='plotly']").last
+    page.wait_for_function("ids => ids.every(id => [...document.querySelectorAll('[data-testid=plotly]')]"
+                           ".some(p => p.textContent.includes(id)))", arg=[completed[-4:], stopped[-4:]],
+                           timeout=30_000)
+    assert chart.locator("path.js-line").count() >= 4  # per run: the smoothed and the raw train loss at least
+    page.get_by_text("the base: validation loss").first.wait_for(timeout=30_000)  # the first run's report
+    page.screenshot(path=str(tmp_path / "runs-overlay.png"), full_page=True)

@@ -18,5 +18,9 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
     assert "Traceback" not in outputs
+    shown = "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/plain", ""))
+                    for cell in notebook.cells for o in cell.get("outputs", []))
+    if path.stem == "02_lora":  # the report of a completed and of a stopped run; both runs in one chart
+        assert shown.count("the base: validation loss") >= 2 and "2 runs in one chart" in shown
     noise = [o["text"] for cell in notebook.cells for o in cell.get("outputs", []) if o.get("name") == "stderr"]
     assert not any("Warning" in text or "kernels" in text for text in noise), noise  # libraries' go to the log

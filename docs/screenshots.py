@@ -1,0 +1,66 @@
+"""The README's screenshots, taken from the app on the default model with the form's defaults, as a new user
+meets it: the Train tab mid-run (samples moving), the report when the run completes, and after a page reload the
+Runs tab with that run and a stopped one overlaid. About ten minutes on a laptop CPU.
+
+    .venv/bin/python docs/screenshots.py      (needs Debian's chromium: make browser)
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+os.environ["LAB_WORKSPACE"] = tempfile.mkdtemp(prefix="lab-screenshots-")  # runs stay out of the user's store
+sys.path.insert(0, str(DOCS.parent))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from apps.app import CSS, build  # noqa: E402
+
+MINUTES = 60_000
+
+
+def shoot(page, name: str) -> None:
+    page.screenshot(path=str(DOCS / name), full_page=True)
+    print("wrote", DOCS / name)
+
+
+def main() -> None:
+    demo = build()
+    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, css=CSS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(demo.local_url)
+        page.get_by_role("tab", name="Train").click()
+        page.get_by_role("button", name="Start").click()  # everything as the form starts: LoRA, 4-bit, 30 steps
+        page.get_by_text("— running").wait_for(timeout=5 * MINUTES)
+        page.locator("th", has_text="step 10").first.wait_for(timeout=15 * MINUTES)  # samples after the 1st evaluation
+        shoot(page, "app-train.png")
+        page.get_by_text("the base: validation loss").first.wait_for(timeout=20 * MINUTES)
+        shoot(page, "app-report.png")
+        completed = page.get_by_label("run", exact=True).input_value()
+
+        page.get_by_label("learning rate", exact=True).fill("0.001")
+        page.get_by_role("button", name="Start").click()
+        page.get_by_text("step 8/").wait_for(timeout=15 * MINUTES)
+        page.get_by_role("button", name="Stop").click()
+        page.get_by_text("the base: validation loss").first.wait_for(timeout=15 * MINUTES)  # its report
+
+        page.reload()
+        page.get_by_role("tab", name="Runs").click()
+        box = page.get_by_label("chosen runs", exact=True)
+        box.click()
+        box.fill(completed)
+        box.press("Enter")
+        page.wait_for_timeout(3000)
+        shoot(page, "app-runs.png")
+        browser.close()
+    demo.close()
+
+
+if __name__ == "__main__":
+    main()
