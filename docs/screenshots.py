@@ -17,6 +17,7 @@ sys.path.insert(0, str(DOCS.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+import lab  # noqa: E402
 from apps.app import CSS, build  # noqa: E402
 
 MINUTES = 60_000
@@ -28,6 +29,7 @@ def shoot(page, name: str) -> None:
 
 
 def main() -> None:
+    lab.quiet_libraries()  # as `lab app` does
     demo = build()
     demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, css=CSS)
     with sync_playwright() as p:
