@@ -59,7 +59,7 @@ def main() -> None:
 
     for steps in (1_000, 10_000):
         run_id = fake_run(steps)
-        shown = h.train_status(run_id)[3]
+        shown = h.train_status(run_id)[-1]
         payload = sent(h.train_status(run_id))
         redraw = median_ms(lambda: sent(h.train_status(run_id)))
         nothing_new = median_ms(lambda: h.train_status(run_id, shown))
