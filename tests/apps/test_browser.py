@@ -66,8 +66,9 @@ def test_train_watch_stop_compare_chat(page, tmp_path):
     pick(page, "tuned runs", run_id)
     page.get_by_label("prompt", exact=True).fill("Hello")
     page.get_by_role("button", name="Compare", exact=True).click()
-    page.locator("table.lab-compare").wait_for(timeout=60_000)
-    assert run_id in page.locator("table.lab-compare").inner_text()
+    answers = page.locator("table.lab-compare", has_text="Hello")  # the report's examples use the same table
+    answers.wait_for(timeout=60_000)
+    assert run_id in answers.inner_text()
 
     page.get_by_role("tab", name="Chat").click()
     pick(page, "adapter", run_id)
