@@ -105,7 +105,8 @@ def train_status(run_id, shown=None):
         progress = lab.progress(None)
     if progress is None:
         return "", progress_view.markdown(None), curves_view.figure([]), "", "", None
-    now = {"curve": f"{progress['id']} {len(progress['points'])}", "samples": f"{progress['id']} {len(progress['samples'])}",
+    run = progress["id"]
+    now = {"curve": f"{run} {len(progress['points'])}", "samples": f"{run} {len(progress['samples'])}",
            "report": f"{progress['id']} {progress['final']} {progress['phase']} {bool(progress['report'])}"}
     shown = shown or {}
 

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from lab.errors import LabError
     from lab.runs import distributed
     from lab.runs.config import TrainConfig
+    from lab.runs.estimate import resolve_precision
     from lab.runs.launcher import resolve_data
     from lab.runs.store import Run, create_run
     from lab.runs.worker import run_worker
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             run = Run(args.run_dir)
         elif args.config:
             config = TrainConfig.from_file(args.config)
+            config = resolve_precision(config)  # auto: decided once, recorded in config.json
             config.data = resolve_data(config.data)
             distributed.join()
             run = Run(distributed.agree(str(create_run(config, args.out).path) if distributed.is_main() else None))

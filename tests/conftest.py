@@ -65,9 +65,9 @@ def tiny_runs(tmp_path_factory, tiny_model_dir):
     made = {}
     for name, method, seed in (("lora", "lora", 0), ("lora_b", "lora", 1), ("prompt_tuning", "prompt_tuning", 0),
                                ("full", "full", 0)):
-        config = TrainConfig(model=str(tiny_model_dir), method=method, data=MESSAGES, max_steps=3, batch_size=2,
-                             learning_rate=5e-2, max_length=64, validation_fraction=0.25, eval_steps=3, save_steps=3,
-                             seed=seed)
+        config = TrainConfig(model=str(tiny_model_dir), precision="fp32", method=method, data=MESSAGES, max_steps=3,
+                             batch_size=2, learning_rate=5e-2, max_length=64, validation_fraction=0.25, eval_steps=3,
+                             save_steps=3, seed=seed)
         made[name] = create_run(config, root)
         train(made[name])
         write_report(made[name], "completed", os.getpid())  # as the worker ends a run

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from lab.generation import GenerationSettings
 
-PRECISION = "4bit"  # the app and the panels start here; `lab train` and TrainConfig default to fp32
+PRECISION = "auto"  # every face starts here: the fastest precision that fits this device (lab.runs.precision)
 DATA = "sample_data"
 SAMPLE_SETS = ("sample_data", "sample_data/topics")
 TASK = "chat"

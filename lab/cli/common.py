@@ -23,7 +23,8 @@ def print_error(error: lab.LabError, as_json: bool = False) -> None:
 def add_model_args(parser) -> None:
     parser.add_argument("--model", default=lab.DEFAULT_MODEL,
                         help=f"registry name, local folder or hub id ({lab.DEFAULT_MODEL})")
-    parser.add_argument("--precision", default="fp32", help=f"one of {', '.join(lab.PRECISIONS)} (fp32)")
+    parser.add_argument("--precision", default="auto", help=f"one of {', '.join(lab.PRECISIONS)} (auto: bf16 where "
+                        "the device computes it natively, else fp32)")
     parser.add_argument("--quant-type", default="nf4", help="4-bit quantisation: nf4 or fp4 (nf4)")
     parser.add_argument("--trust-remote-code", action="store_true", help="run Python code shipped with the model")
 

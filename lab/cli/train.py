@@ -92,7 +92,7 @@ def run(args) -> int:
     on = f", {config.processes} processes ({config.strategy})" if config.processes > 1 else ""
     if not args.json:
         print(estimate_view.text(started["estimate"]) + "\n")
-    print(f"Started run {started['id']} ({config.method} on {config.model}, {config.precision}{on}).")
+    print(f"Started run {started['id']} ({config.method} on {config.model}, {started['precision']}{on}).")
     print(f"Folder: {started['path']}")
     if not args.wait:
         print(f"Follow it with `lab runs` or `lab train --wait`; stop it with `lab stop {started['id']}`.")

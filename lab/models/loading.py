@@ -15,7 +15,8 @@ from lab.errors import LabError
 from lab.models.chatml import FALLBACK_CHAT_TEMPLATE
 from lab.models.registry import resolve_model
 
-PRECISIONS = ("fp32", "bf16", "8bit", "4bit")
+AUTO = "auto"  # the fastest unquantised precision this device computes natively (native_precision)
+PRECISIONS = (AUTO, "fp32", "bf16", "8bit", "4bit")
 QUANT_TYPES = ("nf4", "fp4")
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -55,14 +56,25 @@ def cpu_has_bf16() -> bool:
     return any(flag in flags.split() for flag in ("avx512_bf16", "amx_bf16"))
 
 
+def native_precision(device: str | None = None) -> tuple[str, str]:
+    """What `auto` means for an unquantised model on this device, and why: bf16 where it is computed natively (a
+    GPU with bf16, a CPU with AVX512-BF16 or AMX), else fp32."""
+    device = device or default_device()
+    if device.startswith("cuda"):
+        if torch.cuda.is_bf16_supported():
+            return "bf16", "this GPU computes bf16: half the memory of fp32 and faster"
+        return "fp32", "this GPU has no bf16"
+    if cpu_has_bf16():
+        return "bf16", "this CPU multiplies bf16 natively (AVX512-BF16 or AMX): about twice as fast as fp32"
+    return "fp32", "this CPU has no native bf16 (AVX512-BF16 or AMX): bf16 would be emulated, slower than fp32"
+
+
 def answering_precision(precision: str, device: str | None = None) -> str:
     """The precision to answer with (chat, compare, evaluate) for a model kept unquantised: bf16 where the device
     computes it natively, else as asked. Quantised bases stay as they were trained."""
-    device = device or default_device()
-    if precision != "fp32":
+    if precision not in (AUTO, "fp32"):
         return precision
-    native = torch.cuda.is_bf16_supported() if device.startswith("cuda") else cpu_has_bf16()
-    return "bf16" if native else precision
+    return native_precision(device)[0]
 
 
 def quiet_bitsandbytes() -> None:
@@ -167,6 +179,7 @@ def load_model(
     gets a (new) sequence-classification head for those classes instead of its language-model head."""
     device = device or default_device()
     check_precision(precision, device)
+    precision = native_precision(device)[0] if precision == AUTO else precision
     if quant_type not in QUANT_TYPES:
         raise LabError(f"Unknown 4-bit quant type '{quant_type}'.", "bitsandbytes has nf4 and fp4.", "Use nf4 or fp4.")
     compute_dtype = compute_dtype or ("bf16" if device.startswith("cuda") and torch.cuda.is_bf16_supported() else "fp32")

@@ -22,12 +22,28 @@ def view(e: dict) -> dict:
         "time": f"about {format_seconds(e['seconds'])} ({e['steps']} steps, {e['tokens']:,} tokens)",
         "fixes": [[i, f["fix"], format_bytes(f["peak_bytes"]), "yes" if f["fits"] else "no",
                    format_seconds(f["seconds"])] for i, f in enumerate(e["fixes"], 1)],
+        "precision": precision_line(e),
     }
+
+
+def precision_line(e: dict) -> str:
+    """What the run trains in and why; what a 4-bit base would save and cost here."""
+    if not e.get("precision"):
+        return ""
+    line = e["precision"] + (f" ({e['precision_reason']})" if e.get("precision_reason") else "")
+    q = e.get("quantised")
+    if q:
+        saved = e["peak_bytes"] - q["peak_bytes"]
+        line += (f". On a 4-bit base: peak {format_bytes(q['peak_bytes'])} "
+                 f"({'saves ' + format_bytes(saved) if saved > 0 else 'no saving'}), about "
+                 f"{format_seconds(q['seconds'])} ({q['seconds'] / max(e['seconds'], 1e-9):.1f}x the time)")
+    return line + "."
 
 
 def _markdown(e: dict, bold) -> str:
     v = view(e)
-    text = (f"{bold('Trainable:')} {v['trainable']}\n\n| memory | estimate |\n|---|---|\n"
+    precision = f"{bold('Precision:')} {v['precision']}\n\n" if v["precision"] else ""
+    text = (f"{bold('Trainable:')} {v['trainable']}\n\n{precision}| memory | estimate |\n|---|---|\n"
             + "".join(f"| {part} | {size} |\n" for part, size in v["memory"]) + f"\n{bold('Time:')} {v['time']}")
     if v["fixes"]:
         text += (f"\n\n{bold('Will not fit. Fixes, cheapest first:')}\n\n| " + " | ".join(FIX_COLUMNS) + " |\n"
@@ -52,7 +68,8 @@ def html(e: dict) -> str:
         cells = "".join("<tr>" + "".join(f"<td>{_html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
         return "<table><tr>" + "".join(f"<th>{_html.escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
 
-    page = (f"<b>Trainable:</b> {_html.escape(v['trainable'])}{table(['memory', 'estimate'], v['memory'])}"
+    precision = f"<br><b>Precision:</b> {_html.escape(v['precision'])}" if v["precision"] else ""
+    page = (f"<b>Trainable:</b> {_html.escape(v['trainable'])}{precision}{table(['memory', 'estimate'], v['memory'])}"
             f"<b>Time:</b> {_html.escape(v['time'])}")
     if v["fixes"]:
         page += f"<br><b>Will not fit. Fixes, cheapest first:</b>{table(FIX_COLUMNS, v['fixes'])}"

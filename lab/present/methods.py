@@ -21,4 +21,5 @@ def settings_text(method: dict, values: dict | None = None) -> str:
     """'key: value' lines (the defaults, or `values` such as a run's); lab.parse_settings reads them back (an empty
     value means the default)."""
     values = {s["name"]: s["default"] for s in method["settings"]} | (values or {})
-    return "\n".join(f"{s['name']}: {'' if values[s['name']] is None else values[s['name']]}" for s in method["settings"])
+    return "\n".join(f"{name}: {'' if values[name] is None else values[name]}"
+                     for name in (s["name"] for s in method["settings"]))

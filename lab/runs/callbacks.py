@@ -21,11 +21,14 @@ SMOOTHING_STEPS = 10  # tokens/s and the ETA are read over this many recent step
 
 
 class RunFolderCallback(TrainerCallback):
-    def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict, samples=None):
-        """`samples(model)` answers the run's sample prompts (lab.runs.samples.answerer); None: no samples."""
+    def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict, samples=None,
+                 precision: tuple[str, str] = ("", "")):
+        """`samples(model)` answers the run's sample prompts (lab.runs.samples.answerer); None: no samples.
+        `precision`: what the run trains in and why (auto's reason), for the start event."""
         self.run = run
         self.samples = samples
-        self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats}
+        self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats,
+                             "precision": precision[0], "precision_reason": precision[1]}
         self.last_time = time.time()
         self.last_tokens = 0
         self.recent = deque(maxlen=SMOOTHING_STEPS)  # (seconds, tokens) of each recent step, evaluations left out

@@ -9,6 +9,7 @@ from pathlib import Path
 from lab.errors import LabError, from_known_fields
 from lab.methods import METHODS, MethodConfig, build_method
 from lab.models import DEFAULT_MODEL, PRECISIONS
+from lab.models.loading import AUTO
 
 
 TASKS = ("chat", "classify")
@@ -23,7 +24,9 @@ def setting(default, help: str):
 class TrainConfig:
     task: str = setting("chat", "chat (instruction tuning of the causal LM) or classify (text -> label)")
     model: str = setting(DEFAULT_MODEL, "registry name, local folder or hub id")
-    precision: str = setting("fp32", f"base model precision: {', '.join(PRECISIONS)}")
+    precision: str = setting("auto", f"base model precision: {', '.join(PRECISIONS)} (auto: the fastest that fits "
+                                     "here, bf16 where the device computes it natively, else fp32)")
+    precision_reason: str = setting("", "why `auto` chose the precision (the lab fills it in when a run starts)")
     method: str = setting("lora", f"tuning method: {', '.join(METHODS)}")
     method_params: dict = setting(None, "the method's own settings, e.g. {'r': 16}")
     data: str = setting("sample_data", "a data file, or a folder with train/validation files")
@@ -76,7 +79,9 @@ class TrainConfig:
         if self.precision not in PRECISIONS:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
         self.validate_processes()
-        self.method_config().check_precision(self.precision)
+        method = self.method_config()  # its own settings are checked here
+        if self.precision != AUTO:  # auto picks one the method takes
+            method.check_precision(self.precision)
         positive = ["max_length", "batch_size", "gradient_accumulation", "eval_steps", "save_steps",
                     "max_validation_examples"]
         for name in positive:

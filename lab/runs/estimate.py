@@ -65,6 +65,7 @@ class DataShape:
     lengths: tuple[int, ...]
     validation_tokens: int
     validation_longest: int
+    labelled_share: float = 1.0  # positions with a label: the output layer runs only there (chat, answer-only loss)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class Estimate:
     tokens: int  # tokens the forward passes compute, padding included
     seconds: float
     fixes: tuple = ()  # when it does not fit: Fix records, cheapest first
+    precision: str = ""  # what the run trains in (auto resolved), and why auto chose it
+    precision_reason: str = ""
+    quantised: Estimate | None = None  # the same run on a 4-bit base: what it would cost and save here
 
     @property
     def peak_bytes(self) -> int:
@@ -103,7 +107,10 @@ class Estimate:
                 "seconds": round(self.seconds, 1),
                 "fixes": [{"fix": f.label, "changes": f.changes, "keeps_result": f.keeps_result,
                            "peak_bytes": f.estimate.peak_bytes, "fits": f.estimate.fits,
-                           "seconds": round(f.estimate.seconds, 1)} for f in self.fixes]}
+                           "seconds": round(f.estimate.seconds, 1)} for f in self.fixes],
+                "precision": self.precision, "precision_reason": self.precision_reason,
+                "quantised": {"precision": "4bit", "peak_bytes": self.quantised.peak_bytes,
+                              "seconds": round(self.quantised.seconds, 1)} if self.quantised else None}
 
 
 @dataclass(frozen=True)
@@ -201,17 +208,23 @@ def data_shape(config: TrainConfig, splits=None) -> DataShape:
     tokenizer = load_tokenizer(config.model)
     validation = splits.validation[: config.max_validation_examples]
     if config.task == "classify":
-        def lengths(rows):
-            return [len(ids) for ids in tokenizer([text for text, _ in rows], truncation=True,
-                                                   max_length=config.max_length)["input_ids"]] if rows else []
+        def tokenized(rows):
+            if not rows:
+                return []
+            ids = tokenizer([text for text, _ in rows], truncation=True, max_length=config.max_length)["input_ids"]
+            return [{"input_ids": i} for i in ids]
     else:
         from lab.data import tokenize_examples
 
-        def lengths(rows):
-            return [len(r["input_ids"]) for r in tokenize_examples(tokenizer, rows, config.max_length,
-                                                                    config.answer_only)[0]] if rows else []
-    train, held_out = lengths(splits.train), lengths(validation)
-    return DataShape(tuple(train), sum(held_out), max(held_out, default=0))
+        def tokenized(rows):
+            return tokenize_examples(tokenizer, rows, config.max_length, config.answer_only)[0] if rows else []
+
+    train_rows = tokenized(splits.train)
+    train, held_out = [len(r["input_ids"]) for r in train_rows], [len(r["input_ids"]) for r in tokenized(validation)]
+    share = 1.0  # classify: the head sees one position per example, counted as outputs x labels already
+    if config.task == "chat" and train:
+        share = sum(sum(label != -100 for label in r["labels"]) for r in train_rows) / sum(train)
+    return DataShape(tuple(train), sum(held_out), max(held_out, default=0), share)
 
 
 def padded_batches(lengths, batch_size: int) -> list[int]:
@@ -229,11 +242,14 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
 
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     device = device or default_device()
+    config = resolve_precision(config, device)
     splits = splits or config.read_data()
     labels = splits.labels if config.task == "classify" else None
     model, data = model_shape(config, labels), data_shape(config, splits)
     speed, free = device_speed(device, config.precision), free_memory(device)
     result = _estimate(config, model, data, device, speed, free)
+    result = replace(result, precision=config.precision, precision_reason=config.precision_reason,
+                     quantised=four_bit(config, model, data, device, free))
     if result.fits:
         return result
 
@@ -241,10 +257,27 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
         changed = replace(config, **changes)
         shape = model_shape(changed, labels) if "method_params" in changes or "method" in changes else model
         cut = DataShape(tuple(min(n, changed.max_length) for n in data.lengths), data.validation_tokens,
-                        min(data.validation_longest, changed.max_length))
+                        min(data.validation_longest, changed.max_length), data.labelled_share)
         return _estimate(changed, shape, cut, device, device_speed(device, changed.precision), free)
 
     return replace(result, fixes=tuple(ranked_fixes(config, data, estimate_with)))
+
+
+def four_bit(config, model: ModelShape, data: DataShape, device: str, free: int) -> Estimate | None:
+    """The same run on a 4-bit base, for an unquantised run whose method can train on one."""
+    from lab.runs.probe import device_speed
+
+    if config.precision in QUANT_BYTES or config.method_class().quantised_base == "refused":
+        return None
+    changed = replace(config, precision="4bit", precision_reason="")
+    return _estimate(changed, model, data, device, device_speed(device, "4bit"), free)
+
+
+def resolve_precision(config: TrainConfig, device: str | None = None) -> TrainConfig:
+    """`auto` resolved (lab.runs.precision), with this estimate deciding what fits on a GPU."""
+    from lab.runs.precision import resolve
+
+    return resolve(config, device, fits=lambda changed: estimate(changed, device=device).fits)
 
 
 def check_fits(config: TrainConfig, splits=None) -> Estimate:
@@ -333,7 +366,9 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     per_token = (model.layers * model.hidden + CHECKPOINTED_BLOCKS * block if config.gradient_checkpointing
                  else blocks * block)
     longest += method.num_virtual_tokens if method.lengthens_sequence else 0
-    activations = config.batch_size * longest * (per_token + model.outputs * LOGIT_FLOATS) * compute_bytes
+    # the output layer runs on labelled positions only (lab.runs.sampling), except for prompt tuning
+    logits = model.outputs * LOGIT_FLOATS * (1.0 if method.lengthens_sequence else data.labelled_share)
+    activations = config.batch_size * longest * (per_token + logits) * compute_bytes
 
     # several processes each take their own batches; on a CPU they also share its cores
     per_epoch = math.ceil(len(batches) / (config.gradient_accumulation * config.processes))

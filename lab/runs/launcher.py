@@ -38,6 +38,7 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: 
     A run estimated not to fit in the device's free memory is refused (a LabError listing the cheapest fixes)
     unless `force`."""
     from lab.runs.estimate import check_fits
+    from lab.runs.estimate import resolve_precision
 
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
@@ -47,6 +48,7 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: 
         from lab.models.registry import resolve_model
 
         resolve_model(config.model)
+    config = resolve_precision(config)  # auto becomes a precision, with its reason, before the folder exists
     if not force:
         check_fits(config, splits)
     run = create_run(config, out)

@@ -63,11 +63,12 @@ def train(run: Run, resume: bool = False):
     from lab.models.loading import default_device
     from lab.runs import classification, distributed
     from lab.runs.callbacks import RunFolderCallback
+    from lab.runs.estimate import resolve_precision
     from lab.runs.model_card import write_model_card
     from lab.runs.sampling import LengthBatchTrainer
     from lab.runs.samples import answerer
 
-    config = run.train_config()
+    config = resolve_precision(run.train_config())  # a config.json written elsewhere may still say auto
     method = config.method_config()
     classify = config.task == "classify"
     splits = config.read_data()
@@ -86,7 +87,8 @@ def train(run: Run, resume: bool = False):
         train_data, eval_data, stats = build_datasets(config, tokenizer, splits)
         collator = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answerer(config, splits, tokenizer))
+    callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answerer(config, splits, tokenizer),
+                                 precision=(config.precision, config.precision_reason))
     trainer = LengthBatchTrainer(
         model=model,
         args=training_arguments(config, run, device, eval_data is not None, resume),
@@ -96,6 +98,7 @@ def train(run: Run, resume: bool = False):
         processing_class=tokenizer,
         compute_metrics=classification.compute_metrics if classify else None,
         callbacks=[callback],
+        answer_logits_only=not classify and not method.lengthens_sequence,
     )
     checkpoint = run.last_checkpoint() if resume else None
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)

@@ -133,7 +133,8 @@ class TrainPanel(Panel):
         self.bar.value = min(progress["step"], self.bar.max)
         self.status.value = progress_view.html(progress)
         # redraw only what changed (another run, new points or samples, the report): no flicker every poll
-        now = {"curve": (progress["id"], len(progress["points"])), "samples": (progress["id"], len(progress["samples"])),
+        run = progress["id"]
+        now = {"curve": (run, len(progress["points"])), "samples": (run, len(progress["samples"])),
                "report": (progress["id"], progress["final"], bool(progress["report"]))}
         if now["curve"] != self._shown.get("curve"):
             self._draw([progress["curve"]])

@@ -17,9 +17,9 @@ TOPICS = "sample_data/topics"
 @pytest.fixture(scope="module", params=["head_only", "lora"])
 def trained(request, tmp_path_factory, tiny_encoder_dir):
     params = {"top_layers": 0} if request.param == "head_only" else {"r": 4}
-    config = TrainConfig(task="classify", model=str(tiny_encoder_dir), method=request.param, method_params=params,
-                         data=TOPICS, max_steps=4, batch_size=8, max_length=32, learning_rate=5e-2, eval_steps=4,
-                         save_steps=4, max_validation_examples=40)
+    config = TrainConfig(task="classify", model=str(tiny_encoder_dir), precision="fp32", method=request.param,
+                         method_params=params, data=TOPICS, max_steps=4, batch_size=8, max_length=32,
+                         learning_rate=5e-2, eval_steps=4, save_steps=4, max_validation_examples=40)
     run = create_run(config, tmp_path_factory.mktemp("runs"))
     assert train(run)[0] == "completed"
     return run

@@ -19,16 +19,17 @@ TOPICS = "sample_data/topics"
 
 
 def chat_config(model, **overrides):
-    settings = dict(model=str(model), data=MESSAGES, max_steps=3, batch_size=2, eval_steps=3, save_steps=3,
-                    max_length=64, validation_fraction=0.5, learning_rate=5e-2, report_examples=3,
+    settings = dict(model=str(model), precision="fp32", data=MESSAGES, max_steps=3, batch_size=2, eval_steps=3,
+                    save_steps=3, max_length=64, validation_fraction=0.5, learning_rate=5e-2, report_examples=3,
                     sample_new_tokens=6, samples=0)
     return TrainConfig(**{**settings, **overrides})
 
 
 def classify_config(model, **overrides):
-    settings = dict(task="classify", model=str(model), method="head_only", method_params={"top_layers": 0},
-                    data=TOPICS, max_steps=2, batch_size=8, max_length=32, learning_rate=5e-2, eval_steps=2,
-                    save_steps=2, max_validation_examples=20, report_examples=8, samples=0)
+    settings = dict(task="classify", model=str(model), precision="fp32", method="head_only",
+                    method_params={"top_layers": 0}, data=TOPICS, max_steps=2, batch_size=8, max_length=32,
+                    learning_rate=5e-2, eval_steps=2, save_steps=2, max_validation_examples=20, report_examples=8,
+                    samples=0)
     return TrainConfig(**{**settings, **overrides})
 
 

@@ -14,7 +14,8 @@ TOPICS = "sample_data/topics"
 @pytest.fixture
 def classify(tmp_path, lab_home):
     def run(model, method, **settings):
-        config = TrainConfig(task="classify", model=str(model), method=method, data=TOPICS, max_steps=3,
+        config = TrainConfig(task="classify", model=str(model), precision="fp32", method=method, data=TOPICS,
+                             max_steps=3,
                              batch_size=8, max_length=32, learning_rate=1e-2, eval_steps=3, save_steps=3,
                              max_validation_examples=40, **settings)
         run = create_run(config, tmp_path / "runs")
