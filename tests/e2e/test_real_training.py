@@ -4,6 +4,7 @@ import pytest
 
 from lab.results.evaluation import evaluate_run
 from lab.models import DEFAULT_MODEL
+from lab.models.loading import native_precision
 from lab.runs.config import TrainConfig
 from lab.runs.launcher import resolve_data
 from lab.runs.store import create_run
@@ -44,6 +45,8 @@ def test_other_peft_methods_complete_on_the_real_model(tmp_path, method):
     assert [len(e["rows"]) for e in run.events("sample")] == [1, 1]  # step 0 and 6: it answers as it trains
 
 
+@pytest.mark.skipif(native_precision("cpu")[0] != "bf16",
+                    reason="this CPU emulates bf16 (about 30x slower here), so auto trains in fp32 on it")
 def test_bf16_reaches_the_validation_loss_of_fp32_within_2_percent(tmp_path):
     """Loss parity of the fast path (`auto` picks bf16 on CPUs that compute it natively; the output layer runs on
     labelled positions only in both): the same LoRA run in fp32 and in bf16 ends within 2 % in validation loss."""
