@@ -69,10 +69,15 @@ def figure(curves: list[dict], x: str = "step", smoothing: float = 0.6) -> go.Fi
         xaxis_title=AXES[x], yaxis_title="loss", legend=dict(tracegroupgap=8),
         # Same runs and axis: the app's redraw (Plotly.react) keeps the user's zoom and hidden lines.
         uirevision=f"{x} {' '.join(c['id'] for c in curves)}"))
+    drawn = [c for c in curves if c["train"] or c["validation"]]
     for i, curve in enumerate(curves):  # a run keeps its colour whether or not the runs before it have points
-        if curve["train"] or curve["validation"]:
-            fig.add_traces(_traces(curve, x, smoothing, COLOURS[i % len(COLOURS)]))
-    if not fig.data:
+        colour = COLOURS[i % len(COLOURS)]
+        if curve in drawn:
+            fig.add_traces(_traces(curve, x, smoothing, colour))
+        elif drawn:  # a chosen run stopped before its first logged loss stays in the legend, not silently gone
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="no loss logged", line_color=colour,
+                                     legendgroup=curve["id"], legendgrouptitle_text=label(curve["id"])))
+    if not drawn:
         fig.add_annotation(text="No loss yet", showarrow=False, font_size=14, xref="paper", yref="paper", x=0.5, y=0.5)
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)

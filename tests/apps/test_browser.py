@@ -1,6 +1,7 @@
 """The app in a real browser (headless Chromium via Playwright): train on the tiny model, watch the loss plot,
 stop, compare and chat. Saves screenshots beside the test run."""
 
+import re
 import shutil
 
 import pytest
@@ -94,7 +95,7 @@ def test_samples_report_and_two_runs_overlaid_after_a_reload(page, tmp_path):
 
     page.get_by_label("steps", exact=True).fill("400")
     page.get_by_role("button", name="Start").click()
-    page.get_by_text("— running").wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"— running · .*· loss \d")).wait_for(timeout=120_000)  # a loss to overlay
     stopped = page.get_by_label("run", exact=True).input_value()
     assert stopped != completed
     page.get_by_role("button", name="Stop").click()

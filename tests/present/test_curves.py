@@ -55,7 +55,14 @@ def test_no_points_draws_a_note_instead_of_empty_axes():
 
 def test_a_run_without_points_keeps_the_next_runs_colour():
     alone, after_empty = curves.figure([RUN_B]), curves.figure([{**RUN_A, "train": [], "validation": []}, RUN_B])
-    assert alone.data[0].line.color != after_empty.data[0].line.color == curves.COLOURS[1]
+    assert alone.data[0].line.color != after_empty.data[1].line.color == curves.COLOURS[1]
+
+
+def test_a_chosen_run_without_points_stays_in_the_legend():
+    fig = curves.figure([{**RUN_A, "train": [], "validation": []}, RUN_B])
+    placeholder = fig.data[0]
+    assert placeholder.name == "no loss logged" and placeholder.legendgrouptitle.text == curves.label(RUN_A["id"])
+    assert [t.name for t in fig.data[1:]] == ["train (raw)", "train", "validation"]
 
 
 def test_labels_shorten_run_ids_and_keep_other_names():
