@@ -9,6 +9,8 @@ a user, a notebook or a face needs, by name (the faces import nothing else from 
 
 from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
                          describe_method, describe_model, describe_models, download_run, estimate_run, evaluate, export_run,
+                         experiment, experiment_ids, list_experiments, plan_experiment, start_experiment,
+                         stop_experiment,
                          generation, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings,
                          plan_run, predict, prepare_models, progress, resume_run, run_details, run_ids, start_run, stop_run,
                          stream_reply, wait)
@@ -26,7 +28,8 @@ __all__ = [
     "BASE", "DEFAULT_MODEL", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
     "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
     "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_run",
-    "estimate_run", "evaluate", "export_run", "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
+    "estimate_run", "evaluate", "experiment", "experiment_ids", "export_run", "list_experiments",
+    "plan_experiment", "start_experiment", "stop_experiment", "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
     "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
     "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
     "present", "quiet_libraries", "system_info", "wait",

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from lab.generation import GenerationSettings
+from lab.methods import METHODS
 
 PRECISION = "auto"  # every face starts here: the fastest precision that fits this device (lab.runs.precision)
 DATA = "sample_data"
 SAMPLE_SETS = ("sample_data", "sample_data/topics")
 TASK = "chat"
 METHOD = "lora"
-STEPS = 30
-LEARNING_RATE = 2e-4
+STEPS = METHODS[METHOD].recipe(TASK).steps  # a form starts at its method's recipe and follows the method's
+LEARNING_RATE = METHODS[METHOD].recipe(TASK).learning_rate
 BATCH_SIZE = 4
 MAX_LENGTH = 512
 PROCESSES = 1

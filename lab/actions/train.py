@@ -15,14 +15,19 @@ from lab.runs import TrainConfig, get_run, launcher
 from lab.runs.store import FINAL, list_runs, queue_position
 
 
-def describe_method(method: str) -> dict:
-    """A method's one-line summary and its settings with their defaults and help."""
+def describe_method(method: str, task: str = defaults.TASK) -> dict:
+    """A method's one-line summary, its settings with their defaults and help, and its recipe for the task (the
+    learning rate, steps and settings a form switches to when the method is chosen)."""
     if method not in METHODS:
         raise LabError(f"Unknown tuning method '{method}'.", "", f"Use one of: {', '.join(METHODS)}.")
     cls = METHODS[method]
+    recipe = cls.recipe(task)
+    own = {f.name: f.default for f in fields(cls)} | recipe.settings
     return {"name": method, "summary": cls.summary,
-            "settings": [{"name": f.name, "default": f.default, "help": f.metadata.get("help", "")}
-                         for f in fields(cls)]}
+            "settings": [{"name": f.name, "default": own[f.name], "help": f.metadata.get("help", "")}
+                         for f in fields(cls)],
+            "recipe": {"learning_rate": recipe.learning_rate, "steps": recipe.steps,
+                       "working_rates": list(recipe.working_rates)}}
 
 
 def run_form(run_id: str) -> dict:
@@ -31,26 +36,30 @@ def run_form(run_id: str) -> dict:
     task, processes, strategy."""
     config = get_run(chosen(run_id, "run")[0]).config
     method = config.get("method", defaults.METHOD)
-    known = {s["name"]: s["default"] for s in describe_method(method)["settings"]} if method in METHODS else {}
+    task = config.get("task", defaults.TASK)
+    known = {s["name"]: s["default"] for s in describe_method(method, task)["settings"]} if method in METHODS else {}
     return {"model": config.get("model"), "precision": config.get("precision", defaults.PRECISION), "method": method,
             "settings": {**known, **(config.get("method_params") or {})}, "data": config.get("data"),
             "steps": config.get("max_steps"), "learning_rate": config.get("learning_rate"),
             "batch_size": config.get("batch_size"), "max_length": config.get("max_length"),
-            "task": config.get("task", defaults.TASK), "processes": config.get("processes", 1),
+            "task": task, "processes": config.get("processes", 1),
             "strategy": config.get("strategy", defaults.STRATEGY)}
 
 
 def plan_run(model: str | None = None, precision: str = defaults.PRECISION, method: str = defaults.METHOD,
-             settings: str | dict | None = "", data: str | None = defaults.DATA, steps=defaults.STEPS,
-             learning_rate=defaults.LEARNING_RATE, batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH,
-             task: str = defaults.TASK, processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY,
-             upload=None, confined: bool = False) -> TrainConfig:
+             settings: str | dict | None = "", data: str | None = defaults.DATA, steps=None, learning_rate=None,
+             batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH, task: str = defaults.TASK,
+             processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY, upload=None,
+             confined: bool = False) -> TrainConfig:
     """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
-    parsed, evaluation and checkpoints about three times a run, 50 validation examples scored each time."""
-    steps = whole(steps, "steps")
+    parsed, steps and learning rate from the method's recipe for the task where left empty, evaluation and
+    checkpoints about three times a run, 50 validation examples scored each time."""
+    recipe = METHODS[method].recipe(task) if method in METHODS else None
+    steps = whole(recipe.steps if steps in (None, "") and recipe else steps, "steps")
+    rate = None if learning_rate in (None, "") else real(learning_rate, "learning rate")
     return TrainConfig(task=task, model=model_name(model, confined), precision=precision, method=method,
                        method_params=parse_settings(settings), data=data_path(data, upload, confined),
-                       max_steps=steps, learning_rate=real(learning_rate, "learning rate"),
+                       max_steps=steps, learning_rate=rate,
                        batch_size=whole(batch_size, "batch size"), max_length=whole(max_length, "max length"),
                        eval_steps=defaults.every(steps), save_steps=defaults.every(steps),
                        max_validation_examples=defaults.VALIDATION_EXAMPLES,

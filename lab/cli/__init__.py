@@ -9,7 +9,8 @@ import warnings
 from lab.cli.common import print_error
 from lab import LabError
 
-COMMANDS = ("info", "models", "load", "chat", "data", "train", "runs", "eval", "compare", "predict", "export", "app")
+COMMANDS = ("info", "models", "load", "chat", "data", "train", "runs", "experiment", "eval", "compare", "predict", "export",
+            "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,9 +27,11 @@ def _parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
-def _type_of(default):
+def _type_of(default, annotation: str = ""):
     if isinstance(default, bool):
         return _parse_bool
+    if default is None and "float" in str(annotation):  # empty by default, such as the recipe's learning rate
+        return float
     return type(default) if isinstance(default, (int, float)) else str
 
 
@@ -47,8 +49,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON; flags override it")
     for f in fields(TrainConfig):
         if f.name != "method_params":
-            parser.add_argument(_flag(f.name), dest=f.name, type=_type_of(f.default), default=None,
-                                help=f"{f.metadata['help']} ({f.default})")
+            parser.add_argument(_flag(f.name), dest=f.name, type=_type_of(f.default, f.type),
+                                default=None, help=f"{f.metadata['help']} ({f.default})")
     group = parser.add_argument_group("method settings (see `lab train --help`; only the chosen method's apply)")
     for name, f in method_fields().items():
         group.add_argument(_flag(name), dest=f"method__{name}", type=_type_of(f.default), default=None,

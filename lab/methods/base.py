@@ -10,6 +10,27 @@ import torch
 from lab.errors import LabError
 
 QUANTISED = ("8bit", "4bit")
+FAR = 3  # a learning rate this many times beyond a recipe's working range gets a warning
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A method's measured starting point for one task (bench/recipe_sweep.py, bench/RESULTS.md): what every face
+    fills in when the method is chosen, and the learning rates it works at."""
+
+    learning_rate: float
+    steps: int
+    working_rates: tuple[float, float]  # where the sweep found useful runs
+    settings: dict = field(default_factory=dict)  # the method's settings that differ from its dataclass defaults
+
+    def rate_warning(self, label: str, task: str, rate: float) -> str | None:
+        """A warning for a learning rate far outside the working range, with the recipe's value."""
+        low, high = self.working_rates
+        if low / FAR <= rate <= high * FAR:
+            return None
+        effect = "barely changes the model" if rate < low else "is likely to diverge"
+        return (f"learning_rate {rate:g} is far {'below' if rate < low else 'above'} {label}'s working range for "
+                f"{task} ({low:g} to {high:g}): a run {effect}. Its recipe uses {self.learning_rate:g}.")
 
 
 def param(default, help: str, **kwargs):
@@ -36,6 +57,11 @@ class MethodConfig:
     lengthens_sequence: ClassVar[bool] = False  # prepends num_virtual_tokens learned tokens to every input
     fsdp: ClassVar[bool] = False  # offered with strategy fsdp (sharding pays only when every weight trains)
     mixes_in_batch: ClassVar[bool] = False  # peft runs rows of one batch through different adapters of one base
+    recipes: ClassVar[dict[str, Recipe]] = {}  # per task: the measured defaults every face starts from
+
+    @classmethod
+    def recipe(cls, task: str = "chat") -> Recipe:
+        return cls.recipes.get(task) or cls.recipes["chat"]
 
     def __post_init__(self):
         self.validate()
@@ -60,6 +86,12 @@ class MethodConfig:
                 f"{self.label} is {self.unquantised.label} trained on top of an 8-bit or 4-bit model.",
                 f"Use precision 4bit (or 8bit), or method {self.unquantised.name} for an unquantised base.",
             )
+
+    @classmethod
+    def trains_in(cls, precision: str) -> bool:
+        """Whether this method can train on a base at `precision` (check_precision would not refuse it)."""
+        quantised = precision in QUANTISED
+        return {"refused": not quantised, "required": quantised}.get(cls.quantised_base, True) or precision == "auto"
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

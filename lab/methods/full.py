@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import WholeModelMethod
+from lab.methods.base import Recipe, WholeModelMethod
 
 
 @dataclass
@@ -13,6 +13,7 @@ class FullMethod(WholeModelMethod):
     label = "Full fine-tuning"
     summary = "Trains every weight: the most capacity, memory and disk; saves a whole model."
     fsdp = True
+    recipes = {"chat": Recipe(5e-5, 30, (1e-5, 2e-4)), "classify": Recipe(5e-5, 60, (1e-5, 2e-4))}
 
     def apply(self, model, precision):
         model.requires_grad_(True)

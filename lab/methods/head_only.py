@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import WholeModelMethod, head_modules, param
+from lab.methods.base import Recipe, WholeModelMethod, head_modules, param
 
 
 def transformer_blocks(model) -> list:
@@ -18,6 +18,7 @@ class HeadOnlyMethod(WholeModelMethod):
     name = "head_only"
     label = "Head-only training"
     summary = "Freezes the body and trains the head (and the top layers you choose): cheap, limited reach."
+    recipes = {"chat": Recipe(1e-4, 30, (3e-5, 3e-4)), "classify": Recipe(1e-1, 60, (3e-2, 3e-1))}
 
     top_layers: int = param(1, "how many of the top transformer blocks train with the head (0 = head only)")
 

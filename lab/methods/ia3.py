@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, check_target_modules, param, peft_task, prepare_quantised
+from lab.methods.base import MethodConfig, Recipe, check_target_modules, param, peft_task, prepare_quantised
 from lab.methods.lora import as_module_list
 
 
@@ -14,6 +14,7 @@ class IA3Method(MethodConfig):
     label = "IA3"
     summary = "Rescales activations with learned vectors: even fewer parameters than LoRA."
     mergeable = True
+    recipes = {"chat": Recipe(1e-2, 30, (3e-3, 3e-2)), "classify": Recipe(1e-2, 60, (3e-3, 3e-2))}
 
     target_modules: list | str | None = param(None, "layers to rescale, comma-separated; empty = architecture default")
     feedforward_modules: list | str | None = param(None, "which of those are feed-forward layers; empty = default")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, check_target_modules, param, peft_task, prepare_quantised
+from lab.methods.base import MethodConfig, Recipe, check_target_modules, param, peft_task, prepare_quantised
 
 
 def as_module_list(value):
@@ -23,9 +23,11 @@ class LoraMethod(MethodConfig):
     summary = "Low-rank adapters beside the frozen weights: few trainable parameters, strong results."
     mergeable = True
     mixes_in_batch = True  # peft's LoRA layers take adapter_names=, one adapter per row
+    recipes = {"chat": Recipe(1e-3, 30, (3e-4, 3e-3)),
+               "classify": Recipe(5e-3, 60, (1e-3, 2e-2))}
 
-    r: int = param(8, "rank of the update matrices; more = more capacity and parameters")
-    alpha: int = param(16, "scaling of the update (alpha / r); 2 x r is a common choice")
+    r: int = param(16, "rank of the update matrices; more = more capacity and parameters")
+    alpha: int = param(32, "scaling of the update (alpha / r); 2 x r is a common choice")
     dropout: float = param(0.05, "dropout on the adapter input")
     target_modules: list | str | None = param(None, "linear layers to adapt, comma-separated; empty = architecture default; 'all-linear'")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.methods.base import MethodConfig, param, peft_task, prepare_quantised
+from lab.methods.base import MethodConfig, Recipe, param, peft_task, prepare_quantised
 
 
 @dataclass
@@ -13,6 +13,7 @@ class PromptTuningMethod(MethodConfig):
     label = "Prompt tuning"
     summary = "Learns only a soft prompt of virtual tokens: the fewest trainable parameters."
     lengthens_sequence = True
+    recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1)), "classify": Recipe(3e-2, 60, (1e-2, 1e-1))}
 
     num_virtual_tokens: int = param(16, "length of the learned soft prompt")
     init: str = param("text", "'text' starts from the embedding of init_text, 'random' from noise")

@@ -23,6 +23,7 @@ def view(e: dict) -> dict:
         "fixes": [[i, f["fix"], format_bytes(f["peak_bytes"]), "yes" if f["fits"] else "no",
                    format_seconds(f["seconds"])] for i, f in enumerate(e["fixes"], 1)],
         "precision": precision_line(e),
+        "warnings": e.get("warnings") or [],
     }
 
 
@@ -43,7 +44,8 @@ def precision_line(e: dict) -> str:
 def _markdown(e: dict, bold) -> str:
     v = view(e)
     precision = f"{bold('Precision:')} {v['precision']}\n\n" if v["precision"] else ""
-    text = (f"{bold('Trainable:')} {v['trainable']}\n\n{precision}| memory | estimate |\n|---|---|\n"
+    warnings = "".join(f"{bold('Warning:')} {w}\n\n" for w in v["warnings"])
+    text = (f"{warnings}{bold('Trainable:')} {v['trainable']}\n\n{precision}| memory | estimate |\n|---|---|\n"
             + "".join(f"| {part} | {size} |\n" for part, size in v["memory"]) + f"\n{bold('Time:')} {v['time']}")
     if v["fixes"]:
         text += (f"\n\n{bold('Will not fit. Fixes, cheapest first:')}\n\n| " + " | ".join(FIX_COLUMNS) + " |\n"
@@ -69,7 +71,8 @@ def html(e: dict) -> str:
         return "<table><tr>" + "".join(f"<th>{_html.escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
 
     precision = f"<br><b>Precision:</b> {_html.escape(v['precision'])}" if v["precision"] else ""
-    page = (f"<b>Trainable:</b> {_html.escape(v['trainable'])}{precision}{table(['memory', 'estimate'], v['memory'])}"
+    warnings = "".join(f"<b>Warning:</b> {_html.escape(w)}<br>" for w in v["warnings"])
+    page = (f"{warnings}<b>Trainable:</b> {_html.escape(v['trainable'])}{precision}{table(['memory', 'estimate'], v['memory'])}"
             f"<b>Time:</b> {_html.escape(v['time'])}")
     if v["fixes"]:
         page += f"<br><b>Will not fit. Fixes, cheapest first:</b>{table(FIX_COLUMNS, v['fixes'])}"

@@ -18,6 +18,7 @@ from lab.runs.store import Run
 
 
 SMOOTHING_STEPS = 10  # tokens/s and the ETA are read over this many recent steps, so they do not jump
+DIVERGED = 1.5  # a validation loss this many times the first one means the run diverged: it ends there
 
 
 class RunFolderCallback(TrainerCallback):
@@ -33,6 +34,7 @@ class RunFolderCallback(TrainerCallback):
         self.last_tokens = 0
         self.recent = deque(maxlen=SMOOTHING_STEPS)  # (seconds, tokens) of each recent step, evaluations left out
         self.stopped = False
+        self.first_eval_loss = None
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.last_time = time.time()
@@ -66,16 +68,29 @@ class RunFolderCallback(TrainerCallback):
     def on_save(self, args, state, control, **kwargs):
         self.last_time = time.time()  # a checkpoint's save time is not training speed either
 
+    def check_diverging(self, loss: float, step: int, learning_rate: float) -> None:
+        """End a run whose validation loss is no number or has risen far above where it began: more steps
+        only waste the device (every rank sees the same loss, so all end together)."""
+        self.first_eval_loss = self.first_eval_loss or loss
+        if math.isfinite(loss) and loss <= DIVERGED * self.first_eval_loss:
+            return
+        raise LabError(
+            f"The validation loss rose from {self.first_eval_loss:.4g} to {loss:.4g} by step {step}: the run diverged.",
+            "The learning rate is usually too high for this method and precision.",
+            f"Lower learning_rate (it is {learning_rate:g}) by 3-10x; the method's recipe rate is a safe start.",
+        )
+
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}
         now = time.time()
         if "eval_loss" in logs:
+            loss = logs["eval_loss"]
             if state.is_world_process_zero:
-                loss = logs["eval_loss"]
                 scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
                 self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
                                        "perplexity": math.exp(min(loss, 50)), **scores})
             self.last_time = now  # the next step's time leaves the evaluation out
+            self.check_diverging(loss, state.global_step, args.learning_rate)
             return
         if "loss" not in logs:
             return

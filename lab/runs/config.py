@@ -46,7 +46,7 @@ class TrainConfig:
     answer_only: bool = setting(True, "compute the loss on the answers only, not the prompts")
     epochs: float = setting(1.0, "passes over the training data (ignored when max_steps > 0)")
     max_steps: int = setting(0, "optimiser steps to run; 0 = use epochs")
-    learning_rate: float = setting(2e-4, "peak learning rate")
+    learning_rate: float | None = setting(None, "peak learning rate (empty: the method's recipe for the task)")
     batch_size: int = setting(4, "examples per device step")
     gradient_accumulation: int = setting(1, "device steps per optimiser step")
     gradient_checkpointing: bool = setting(False, "recompute activations in the backward pass: less memory, "
@@ -63,7 +63,16 @@ class TrainConfig:
 
     def __post_init__(self):
         self.method_params = dict(self.method_params or {})
+        if self.method in METHODS:  # the method's measured recipe fills what the user left out
+            recipe = METHODS[self.method].recipe(self.task)
+            self.method_params = {**recipe.settings, **self.method_params}
+            self.learning_rate = recipe.learning_rate if self.learning_rate is None else self.learning_rate
         self.validate()
+
+    def rate_warning(self) -> str | None:
+        """A warning when the learning rate is far outside the method's working range for the task."""
+        cls = METHODS.get(self.method)
+        return cls.recipe(self.task).rate_warning(cls.label, self.task, self.learning_rate) if cls else None
 
     def validate(self) -> None:
         if self.task not in TASKS:
@@ -100,10 +109,12 @@ class TrainConfig:
                            "Use 0 to train by epochs, or a positive number of steps.")
         if self.max_steps == 0 and self.epochs <= 0:
             raise LabError("Nothing to train: epochs is 0 and max_steps is 0.", "", "Set epochs > 0 or max_steps > 0.")
-        if not 0 < self.learning_rate <= 1:
+        if not isinstance(self.learning_rate, (int, float)) or not 0 < self.learning_rate <= 1:
+            recipe = self.method_class().recipes and self.method_class().recipe(self.task).learning_rate
             raise LabError(f"learning_rate {self.learning_rate} is outside (0, 1].",
-                           "Rates above 1 make the loss explode; LoRA works around 1e-4 to 3e-4.",
-                           "Use a value such as 2e-4 (LoRA) or 2e-5 (full fine-tuning).")
+                           "Rates above 1 make the loss explode; each method has its own working range.",
+                           f"Use {self.method}'s recipe rate, {recipe:g}, or leave it empty for that." if recipe
+                           else "Use a value such as 1e-3 (LoRA) or 5e-5 (full fine-tuning).")
         if not 0 <= self.validation_fraction < 1:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")

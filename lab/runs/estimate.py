@@ -82,6 +82,7 @@ class Estimate:
     precision: str = ""  # what the run trains in (auto resolved), and why auto chose it
     precision_reason: str = ""
     quantised: Estimate | None = None  # the same run on a 4-bit base: what it would cost and save here
+    warnings: tuple = ()  # what the user may want to change before starting (a learning rate far off the recipe)
 
     @property
     def peak_bytes(self) -> int:
@@ -110,7 +111,8 @@ class Estimate:
                            "seconds": round(f.estimate.seconds, 1)} for f in self.fixes],
                 "precision": self.precision, "precision_reason": self.precision_reason,
                 "quantised": {"precision": "4bit", "peak_bytes": self.quantised.peak_bytes,
-                              "seconds": round(self.quantised.seconds, 1)} if self.quantised else None}
+                              "seconds": round(self.quantised.seconds, 1)} if self.quantised else None,
+                "warnings": list(self.warnings)}
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,8 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
     speed, free = device_speed(device, config.precision), free_memory(device)
     result = _estimate(config, model, data, device, speed, free)
     result = replace(result, precision=config.precision, precision_reason=config.precision_reason,
-                     quantised=four_bit(config, model, data, device, free))
+                     quantised=four_bit(config, model, data, device, free),
+                     warnings=tuple(w for w in [config.rate_warning()] if w))
     if result.fits:
         return result
 

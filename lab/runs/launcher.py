@@ -32,18 +32,14 @@ def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
                             start_new_session=True, env=os.environ.copy())
 
 
-def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: bool = False) -> Run:
-    """Create the run folder and start its worker; returns at once. The run waits its turn if another trains.
-
-    A run estimated not to fit in the device's free memory is refused (a LabError listing the cheapest fixes)
-    unless `force`."""
-    from lab.runs.estimate import check_fits
-    from lab.runs.estimate import resolve_precision
+def prepare(config: TrainConfig | dict, force: bool = False, splits=None) -> TrainConfig:
+    """A config ready to become a run folder: data made absolute and read, the model found, `auto` decided, and
+    (unless `force`) the estimate says it fits. Bad input fails here, in the caller, not minutes later in a worker."""
+    from lab.runs.estimate import check_fits, resolve_precision
 
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
-    # Fail now, in the caller, for bad data or an unknown or unreachable model: not minutes later in the worker.
-    splits = config.read_data()
+    splits = splits or config.read_data()
     if not Path(config.model).exists():
         from lab.models.registry import resolve_model
 
@@ -51,7 +47,15 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: 
     config = resolve_precision(config)  # auto becomes a precision, with its reason, before the folder exists
     if not force:
         check_fits(config, splits)
-    run = create_run(config, out)
+    return config
+
+
+def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: bool = False) -> Run:
+    """Create the run folder and start its worker; returns at once. The run waits its turn if another trains.
+
+    A run estimated not to fit in the device's free memory is refused (a LabError listing the cheapest fixes)
+    unless `force`."""
+    run = create_run(prepare(config, force), out)
     spawn_worker(run)
     return run
 
