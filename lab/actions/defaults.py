@@ -18,6 +18,7 @@ BATCH_SIZE = 4
 MAX_LENGTH = 512
 PROCESSES = 1
 STRATEGY = "ddp"
+REPORT_TO = "none"  # or "tensorboard": the run also logs there (the lab's views never need it)
 VALIDATION_EXAMPLES = 50  # scored at each evaluation of a run started from a form
 EVALUATIONS = 3  # a run started from a form evaluates and checkpoints about this many times
 

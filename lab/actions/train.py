@@ -43,14 +43,15 @@ def run_form(run_id: str) -> dict:
             "steps": config.get("max_steps"), "learning_rate": config.get("learning_rate"),
             "batch_size": config.get("batch_size"), "max_length": config.get("max_length"),
             "task": task, "processes": config.get("processes", 1),
-            "strategy": config.get("strategy", defaults.STRATEGY)}
+            "strategy": config.get("strategy", defaults.STRATEGY),
+            "report_to": config.get("report_to", defaults.REPORT_TO)}
 
 
 def plan_run(model: str | None = None, precision: str = defaults.PRECISION, method: str = defaults.METHOD,
              settings: str | dict | None = "", data: str | None = defaults.DATA, steps=None, learning_rate=None,
              batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH, task: str = defaults.TASK,
              processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY, upload=None,
-             confined: bool = False) -> TrainConfig:
+             confined: bool = False, report_to: str = defaults.REPORT_TO) -> TrainConfig:
     """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
     parsed, steps and learning rate from the method's recipe for the task where left empty, evaluation and
     checkpoints about three times a run, 50 validation examples scored each time."""
@@ -63,7 +64,8 @@ def plan_run(model: str | None = None, precision: str = defaults.PRECISION, meth
                        batch_size=whole(batch_size, "batch size"), max_length=whole(max_length, "max length"),
                        eval_steps=defaults.every(steps), save_steps=defaults.every(steps),
                        max_validation_examples=defaults.VALIDATION_EXAMPLES,
-                       processes=whole(processes, "processes"), strategy=strategy)
+                       processes=whole(processes, "processes"), strategy=strategy,
+                       report_to="tensorboard" if report_to is True else report_to or "none")
 
 
 def _config(config: TrainConfig | dict) -> TrainConfig:

@@ -13,6 +13,7 @@ from lab.models.loading import AUTO
 
 
 TASKS = ("chat", "classify")
+TRACKERS = ("none", "tensorboard")
 STRATEGIES = ("ddp", "fsdp")
 
 
@@ -60,6 +61,8 @@ class TrainConfig:
     strategy: str = setting("ddp", "with processes > 1: ddp (each process holds the whole model) or fsdp (the "
                                    "weights are sharded; full fine-tuning only)")
     name: str = setting("", "an optional label for the run")
+    report_to: str = setting("none", "also log to: none or tensorboard (the run folder's tensorboard/; "
+                                     "`tensorboard --logdir` on the runs folder shows every run)")
 
     def __post_init__(self):
         self.method_params = dict(self.method_params or {})
@@ -88,6 +91,7 @@ class TrainConfig:
         if self.precision not in PRECISIONS:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
         self.validate_processes()
+        self.validate_tracker()
         method = self.method_config()  # its own settings are checked here
         if self.precision != AUTO:  # auto picks one the method takes
             method.check_precision(self.precision)
@@ -118,6 +122,19 @@ class TrainConfig:
         if not 0 <= self.validation_fraction < 1:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")
+
+    def validate_tracker(self) -> None:
+        if self.report_to not in TRACKERS:
+            raise LabError(f"Unknown report_to '{self.report_to}'.", self.help("report_to"),
+                           f"Use one of: {', '.join(TRACKERS)}.")
+        if self.report_to == "tensorboard":
+            from transformers.integrations import is_tensorboard_available
+
+            if not is_tensorboard_available():
+                raise LabError("TensorBoard logging needs the tensorboard package, which is not installed.",
+                               "The Trainer writes TensorBoard's event files through it.",
+                               "pip install tensorboard (or lab[tensorboard]), or set report_to to none; the "
+                               "lab's own charts never need it.")
 
     def validate_processes(self) -> None:
         if self.processes < 1:

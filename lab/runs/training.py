@@ -55,6 +55,16 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
     )
 
 
+def trackers(config, run: Run) -> list:
+    """The Trainer's own loggers the user asked for (report_to), writing into the run folder."""
+    if config.report_to != "tensorboard":
+        return []
+    from torch.utils.tensorboard import SummaryWriter
+    from transformers.integrations import TensorBoardCallback
+
+    return [TensorBoardCallback(SummaryWriter(log_dir=str(run.path / "tensorboard")))]
+
+
 def train(run: Run, resume: bool = False):
     """Train to the end (or a stop request); save the result; return the final state and the tuned model."""
     from transformers import DataCollatorForSeq2Seq, DataCollatorWithPadding
@@ -97,7 +107,7 @@ def train(run: Run, resume: bool = False):
         data_collator=collator,
         processing_class=tokenizer,
         compute_metrics=classification.compute_metrics if classify else None,
-        callbacks=[callback],
+        callbacks=[callback, *trackers(config, run)],
         answer_logits_only=not classify and not method.lengthens_sequence,
     )
     checkpoint = run.last_checkpoint() if resume else None
