@@ -13,6 +13,7 @@ from lab.widgets.classify import ClassifyPanel
 from lab.widgets.compare import ComparePanel
 from lab.widgets.data import DataPanel
 from lab.widgets.evaluate import EvaluatePanel
+from lab.widgets.experiments import ExperimentPanel
 from lab.widgets.model import ModelPanel
 from lab.widgets.runs import RunsPanel
 from lab.widgets.train import TrainPanel
@@ -31,6 +32,7 @@ def Lab(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION, dat
         "Model": ModelPanel(model, precision),
         "Data": DataPanel(data, model),
         "Train": train,
+        "Experiments": ExperimentPanel(model, precision, data),
         "Runs": RunsPanel(follow),
         "Compare": ComparePanel(),
         "Chat": ChatPanel(model, precision),
@@ -42,5 +44,5 @@ def Lab(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION, dat
     return tabs
 
 
-__all__ = ["ChatPanel", "ClassifyPanel", "ComparePanel", "DataPanel", "EvaluatePanel", "Lab", "ModelPanel",
-           "RunsPanel", "TrainPanel"]
+__all__ = ["ChatPanel", "ClassifyPanel", "ComparePanel", "DataPanel", "EvaluatePanel", "ExperimentPanel", "Lab",
+           "ModelPanel", "RunsPanel", "TrainPanel"]

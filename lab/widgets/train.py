@@ -1,4 +1,5 @@
-"""Train panel: method settings with help, estimate / start / stop / resume, a live loss chart and a progress bar.
+"""Train panel: method settings with help (choosing a method or task switches to its recipe), estimate / start /
+stop / resume, a live loss chart and a progress bar.
 
 Training runs in the worker process; a background thread reads the run folder once a second, so the kernel
 stays free and a run started elsewhere (the app, the CLI) shows here too.
@@ -40,6 +41,8 @@ class TrainPanel(Panel):
                                           tooltip="torchrun: one per GPU (batch size is per process)")
         self.strategy = w.Dropdown(options=list(lab.STRATEGIES), value=d.STRATEGY, description="strategy",
                                    tooltip="fsdp shards a full fine-tune")
+        self.report_to = w.Checkbox(value=d.REPORT_TO == "tensorboard", description="also log to TensorBoard",
+                                    indent=False, tooltip="into the run folder's tensorboard/")
         self.estimate_button = w.Button(description="Estimate")
         self.force = w.Checkbox(value=False, description="force", indent=False,
                                 tooltip="start even if the estimate says it will not fit")
@@ -61,13 +64,14 @@ class TrainPanel(Panel):
         super().__init__([
             w.HBox([self.model, self.precision, self.data]),
             w.HBox([self.task, self.method, self.steps, self.learning_rate]),
-            w.HBox([self.batch_size, self.max_length, self.processes, self.strategy]),
+            w.HBox([self.batch_size, self.max_length, self.processes, self.strategy, self.report_to]),
             w.HBox([self.settings, self.help]),
             w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
             self.estimate_view, self.run_id, self.bar, self.status, self.report, self.plot, self.samples,
         ])
-        self._show_method(d.METHOD)
-        self.method.observe(lambda change: self._show_method(change["new"]), names="value")
+        self._show_method()
+        for picker in (self.method, self.task):
+            picker.observe(lambda _: self._show_method(), names="value")
         self.on_click(self.estimate_button, self.estimate)
         self.on_click(self.start_button, self.start)
         self.on_click(self.stop_button, self.stop)
@@ -76,16 +80,19 @@ class TrainPanel(Panel):
         if latest is not None:  # re-attach: a run started in the app or an earlier kernel, or the last one finished
             self.follow(latest)
 
-    def _show_method(self, method: str) -> None:
-        described = lab.describe_method(method)
+    def _show_method(self) -> None:
+        """The chosen method's help, and its recipe for the task: settings, learning rate and steps."""
+        described = lab.describe_method(self.method.value, self.task.value)
         self.settings.value = methods_view.settings_text(described)
         self.help.value = methods_view.help_html(described)
+        self.learning_rate.value = described["recipe"]["learning_rate"]
+        self.steps.value = described["recipe"]["steps"]
 
     def config(self) -> lab.TrainConfig:
         return lab.plan_run(self.model.value, self.precision.value, self.method.value, self.settings.value,
                             self.data.value, self.steps.value, self.learning_rate.value, self.batch_size.value,
                             self.max_length.value, self.task.value, self.processes.value, self.strategy.value,
-                            confined=True)
+                            confined=True, report_to=self.report_to.value)  # True: tensorboard
 
     def estimate(self) -> dict:
         """Show memory by part, time and whether it fits (with the ranked fixes if not); load nothing."""
@@ -119,12 +126,13 @@ class TrainPanel(Panel):
 
     def _fill(self, form: dict) -> None:
         self.model.value, self.precision.value, self.task.value = form["model"], form["precision"], form["task"]
-        self.method.value = form["method"]  # first: choosing a method resets the settings box to its defaults
-        self.settings.value = methods_view.settings_text(lab.describe_method(form["method"]), form["settings"])
+        self.method.value = form["method"]  # first: choosing a method resets the form to its recipe
+        self.settings.value = methods_view.settings_text(lab.describe_method(form["method"], form["task"]),
+                                                         form["settings"])
         self.data.value, self.steps.value = form["data"], form["steps"] or self.steps.value
         self.learning_rate.value, self.batch_size.value = form["learning_rate"], form["batch_size"]
         self.max_length.value, self.processes.value = form["max_length"], form["processes"]
-        self.strategy.value = form["strategy"]
+        self.strategy.value, self.report_to.value = form["strategy"], form["report_to"] == "tensorboard"
 
     def refresh(self) -> str:
         """Read the run folder once; update progress, status, report, plot and samples; return the run's state."""

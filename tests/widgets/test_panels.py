@@ -2,8 +2,10 @@
 
 import pytest
 
+import lab
 from lab.runs import list_runs
-from lab.widgets import ChatPanel, ClassifyPanel, ComparePanel, DataPanel, Lab, ModelPanel, RunsPanel, TrainPanel
+from lab.widgets import (ChatPanel, ClassifyPanel, ComparePanel, DataPanel, ExperimentPanel, Lab, ModelPanel,
+                         RunsPanel, TrainPanel)
 from tests.helpers import wait_for
 
 ASSETS = "tests/assets/data/messages.jsonl"
@@ -68,6 +70,19 @@ def test_train_panel_method_help_and_bad_settings(home, tiny_model_dir):
     assert list_runs() == []
 
 
+def test_train_panel_switches_to_the_recipe_of_the_method_and_task(home, tiny_model_dir):
+    panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS)
+    recipe = lab.describe_method("prompt_tuning")["recipe"]
+    panel.method.value = "prompt_tuning"
+    assert (panel.learning_rate.value, panel.steps.value) == (recipe["learning_rate"], recipe["steps"])
+    panel.task.value = "classify"
+    recipe = lab.describe_method("prompt_tuning", "classify")["recipe"]
+    assert (panel.learning_rate.value, panel.steps.value) == (recipe["learning_rate"], recipe["steps"])
+    assert panel.config().report_to == "none"
+    panel.report_to.value = True
+    assert panel.config().report_to == "tensorboard"
+
+
 def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
     train = TrainPanel(str(tiny_model_dir), "fp32", ASSETS)
     train.steps.value, train.batch_size.value, train.max_length.value = 2, 2, 64
@@ -103,18 +118,19 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
 
 def test_lab_shows_every_panel_in_tabs(home, tiny_model_dir):
     tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
-    assert tabs.titles == ("Model", "Data", "Train", "Runs", "Compare", "Chat", "Classify", "Evaluate")
+    assert tabs.titles == ("Model", "Data", "Train", "Experiments", "Runs", "Compare", "Chat", "Classify",
+                           "Evaluate")
 
 
 def test_a_run_started_elsewhere_shows_in_a_new_train_panel(home, tiny_model_dir):
     from lab.runs import TrainConfig, start_run
 
     run = start_run(TrainConfig(model=str(tiny_model_dir), data=ASSETS, max_steps=3, batch_size=2, max_length=64,
-                                validation_fraction=0.25))  # as the app or the CLI would
+                                validation_fraction=0.25, report_to="tensorboard"))  # as the app or the CLI would
     panel = TrainPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
     assert panel.run_id.value == run.id
     # the form shows the followed run's own settings, not the panel's defaults
-    assert (panel.steps.value, panel.batch_size.value, panel.max_length.value) == (3, 2, 64)
+    assert (panel.steps.value, panel.batch_size.value, panel.max_length.value) == (3, 2, 64) and panel.report_to.value
     wait_for(lambda: "completed" in panel.status.value)
     again = TrainPanel(poll_seconds=0.2)  # a new kernel: the finished run stays in view until another starts
     assert again.run_id.value == run.id and "completed" in again.status.value
@@ -158,3 +174,28 @@ def test_runs_panel_overlays_the_chosen_runs_on_either_axis(home, tiny_runs):
     assert panel.figure.layout.xaxis.title.text == "examples seen" and list(panel.figure.data[0].x) == [2, 4, 6]
     panel.overlaid.value = ()
     assert panel.figure.data == () and panel.message.value == ""
+
+
+def test_experiment_panel_runs_two_methods_and_shows_the_leaderboard(home, tiny_model_dir):
+    panel = ExperimentPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
+    assert panel.chosen.value is None and "No experiment yet" in panel.leaderboard.value
+    panel.methods.value = ("lora", "prompt_tuning")
+    panel.steps.value, panel.batch_size.value, panel.max_length.value = "2", 2, 64
+    panel.name.value = "two"
+    panel.start_button.click()
+    assert panel.message.value == "" and panel.chosen.value.split("-")[2] == "two"
+    wait_for(lambda: lab.experiment(panel.chosen.value)["finished"], timeout=300, interval=1)
+    wait_for(lambda: panel.leaderboard.value.count("completed") == 2)  # the watcher thread's refresh
+    assert "lora" in panel.leaderboard.value and "prompt_tuning" in panel.leaderboard.value
+    assert "★" in panel.leaderboard.value and panel.leaderboard.value.count("completed") == 2
+    assert len(panel.figure.data) >= 2 and len({t.legendgroup for t in panel.curves_figure.data}) == 2
+    again = ExperimentPanel()  # a new kernel: the newest experiment, read from disk
+    assert again.chosen.value == panel.chosen.value and "★" in again.leaderboard.value
+
+
+def test_experiment_panel_shows_bad_rates_as_one_error(home, tiny_model_dir):
+    panel = ExperimentPanel(str(tiny_model_dir), "fp32", ASSETS)
+    panel.rates.value = "fast"
+    panel.start_button.click()
+    assert panel.message.value.count("Error:") == 1 and "Learning-rate factors must be numbers" in panel.message.value
+    assert lab.list_experiments() == [] and list_runs() == []
