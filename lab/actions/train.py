@@ -55,8 +55,8 @@ def plan_run(model: str | None = None, precision: str = defaults.PRECISION, meth
     """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
     parsed, steps and learning rate from the method's recipe for the task where left empty, evaluation and
     checkpoints about three times a run, 50 validation examples scored each time."""
-    recipe = METHODS[method].recipe(task) if method in METHODS else None
-    steps = whole(recipe.steps if steps in (None, "") and recipe else steps, "steps")
+    recipe = describe_method(method, task)["recipe"]  # an unknown method is refused here, by name
+    steps = whole(recipe["steps"] if steps in (None, "") else steps, "steps")
     rate = None if learning_rate in (None, "") else real(learning_rate, "learning rate")
     return TrainConfig(task=task, model=model_name(model, confined), precision=precision, method=method,
                        method_params=parse_settings(settings), data=data_path(data, upload, confined),
