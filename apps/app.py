@@ -73,12 +73,14 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     strategy = gr.Dropdown(list(lab.STRATEGIES), value=d.STRATEGY, label="strategy",
                                            info="fsdp shards a full fine-tune")
                 with gr.Row():
-                    settings_text, help_text = h.method_form(d.METHOD)
+                    settings_text, help_text, _, _ = h.method_form(d.METHOD)  # the recipe: d.LEARNING_RATE, d.STEPS
                     method_settings = gr.Textbox(settings_text, lines=4, label="method settings")
                     method_help = gr.Markdown(help_text)
                 with gr.Row():
                     estimate = gr.Button("Estimate")
                     force = gr.Checkbox(False, label="force", info="start even if the estimate says it will not fit")
+                    tensorboard = gr.Checkbox(False, label="also log to TensorBoard",
+                                              info="into the run folder's tensorboard/")
                     start = gr.Button("Start", variant="primary")
                     stop = gr.Button("Stop")
                     resume = gr.Button("Resume")
@@ -89,16 +91,18 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 report = gr.HTML()  # the before/after report, once the run ends
                 curve = gr.Plot(label="loss")  # the same figure the Jupyter panel draws
                 samples = gr.HTML(label="samples")  # the sample prompts' answers, step by step
-                # a user's choice of method resets its settings; a followed run's form keeps the run's own
-                method.input(h.method_form, method, [method_settings, method_help], api_name=False)
+                # a user's choice of method (or task) takes its recipe; a followed run's form keeps the run's own
+                method.input(h.method_form, [method, task], [method_settings, method_help, learning_rate, max_steps],
+                             api_name=False)
+                task.input(h.recipe, [method, task], [learning_rate, max_steps], api_name=False)
                 run_id.change(h.run_form, run_id, [model, precision, task, method, method_settings, sample,
                                                    max_steps, learning_rate, batch_size, max_length, processes,
-                                                   strategy], api_name=False)
+                                                   strategy, tensorboard], api_name=False)
                 train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
                                 batch_size, max_length, task]
-                estimate.click(h.train_estimate, [*train_inputs, processes, strategy], estimate_view,
+                estimate.click(h.train_estimate, [*train_inputs, processes, strategy, tensorboard], estimate_view,
                                api_name="train_estimate")
-                start.click(h.train_start, [*train_inputs, force, processes, strategy], run_id,
+                start.click(h.train_start, [*train_inputs, force, processes, strategy, tensorboard], run_id,
                             api_name="train_start", concurrency_limit=1)
                 stop.click(h.train_stop, run_id, notice, api_name="train_stop")
                 resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
@@ -106,6 +110,40 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 shown = gr.State()
                 gr.Timer(1.0).tick(h.train_status, [run_id, shown], [run_id, progress, curve, samples, report, shown],
                                    api_name="train_status", show_progress="hidden")
+
+            with gr.Tab("Experiments") as experiments_tab:
+                gr.Markdown("Several runs, one after another, on the model and precision above and the Data tab's "
+                            "data, task and max length: which method works best on this data?")
+                with gr.Row():
+                    grid_methods = gr.CheckboxGroup(list(lab.METHODS), label="methods", info="none chosen = all")
+                    all_methods = gr.Checkbox(False, label="all methods", info="every method the task offers")
+                with gr.Row():
+                    rates = gr.Textbox("1", label="learning-rate factors",
+                                       info="multiples of each method's recipe rate, e.g. 0.3, 1, 3")
+                    grid_steps = gr.Number(None, precision=0, label="steps per run",
+                                           info="empty = each method's recipe")
+                    grid_name = gr.Textbox(label="name", placeholder="optional")
+                with gr.Row():
+                    grid_start = gr.Button("Start experiment", variant="primary")
+                    grid_stop = gr.Button("Stop experiment")
+                picker = gr.Dropdown([], label="experiment", allow_custom_value=True)
+                leaderboard = gr.HTML()
+                with gr.Row():
+                    grid_chart = gr.Plot(label="quality against train time")
+                    grid_curves = gr.Plot(label="loss of the experiment's runs")
+                grid_views = [leaderboard, grid_chart, grid_curves]
+                grid_shown = gr.State()
+                # model and precision from the page, data, task and max length from the Data tab
+                grid_start.click(h.experiment_start, [model, precision, sample, upload, max_length, data_task,
+                                                      grid_methods, all_methods, rates, grid_steps, grid_name],
+                                 [picker, *grid_views, grid_shown], api_name="experiment_start",
+                                 concurrency_limit=1).then(h.experiments, picker, picker, api_name=False)
+                grid_stop.click(h.experiment_stop, picker, leaderboard, api_name="experiment_stop")
+                picker.change(h.experiment, picker, [*grid_views, grid_shown], api_name="experiment",
+                              show_progress="hidden")
+                experiments_tab.select(h.experiments, picker, picker, api_name="experiments")
+                gr.Timer(2.0).tick(h.experiment_tick, [picker, grid_shown], [*grid_views, grid_shown], api_name=False,
+                                   show_progress="hidden")
 
             with gr.Tab("Runs") as runs_tab:
                 runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
@@ -197,6 +235,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
         # Choices follow the run store: refreshed whenever a tab that lists runs opens.
         for trigger in (demo.load, compare_tab.select, chat_tab.select):
             trigger(h.chat_run_choices, None, [adapter, compare_runs], api_name=False)
+        demo.load(h.experiments, picker, picker, api_name=False)  # the newest experiment, read from disk
         demo.load(h.runs, None, runs_table, api_name=False).then(h.newest_run_chosen, None, chosen, api_name=False)
         runs_tab.select(h.runs, None, runs_table, api_name=False).then(h.run_choices, None, chosen, api_name=False)
         for trigger in (demo.load, classify_tab.select):

@@ -18,6 +18,7 @@ from lab.present import data as data_view
 from lab.present import errors as error_view
 from lab.present import estimate as estimate_view
 from lab.present import evaluate as evaluate_view
+from lab.present import experiments as experiments_view
 from lab.present import methods as methods_view
 from lab.present import models as model_view
 from lab.present import progress as progress_view
@@ -65,32 +66,39 @@ def preview_data(model, sample, upload, max_length, task=d.TASK):
     return data_view.markdown(described), pd.DataFrame(rows, columns=headers)
 
 
-def method_form(method):
-    """The method's settings as editable lines, and its help."""
-    described = lab.describe_method(method)
-    return methods_view.settings_text(described), methods_view.help_markdown(described)
+def method_form(method, task=d.TASK):
+    """The method's settings as editable lines, its help, and its recipe's learning rate and steps for the task."""
+    described = lab.describe_method(method, task)
+    return (methods_view.settings_text(described), methods_view.help_markdown(described),
+            described["recipe"]["learning_rate"], described["recipe"]["steps"])
+
+
+def recipe(method, task):
+    """A new task: the method's recipe for it (learning rate, steps); the settings the user wrote stay."""
+    return method_form(method, task)[2:]
 
 
 def _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size, max_length,
-          task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY):
+          task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
     return lab.plan_run(model, precision, method, settings, sample, max_steps, learning_rate, batch_size, max_length,
-                        task, processes, strategy, upload=upload, confined=True)
+                        task, processes, strategy, upload=upload, confined=True,
+                        report_to="tensorboard" if tensorboard else "none")
 
 
 @shows_errors
 def train_estimate(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY):
+                   max_length, task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
     """Memory by part, time, and whether it fits (with the ranked fixes if not), before anything loads."""
     return estimate_view.markdown(lab.estimate_run(_plan(model, precision, method, settings, sample, upload,
                                                          max_steps, learning_rate, batch_size, max_length, task,
-                                                         processes, strategy)))
+                                                         processes, strategy, tensorboard)))
 
 
 @shows_errors
 def train_start(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                max_length, task=d.TASK, force=False, processes=d.PROCESSES, strategy=d.STRATEGY):
+                max_length, task=d.TASK, force=False, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
     config = _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task, processes, strategy)
+                   max_length, task, processes, strategy, tensorboard)
     return lab.start_run(config, force=bool(force))["id"]
 
 
@@ -121,7 +129,7 @@ def train_status(run_id, shown=None):
 
 
 FORM = ["model", "precision", "task", "method", "settings", "data", "steps", "learning_rate", "batch_size",
-        "max_length", "processes", "strategy"]  # the Train form's fields a followed run fills, in run_form's order
+        "max_length", "processes", "strategy", "report_to"]  # the Train form's fields a followed run fills, in order
 
 
 def run_form(run_id):
@@ -133,6 +141,7 @@ def run_form(run_id):
     if form is None:
         return tuple(gr.skip() for _ in FORM)
     form["settings"] = methods_view.settings_text(lab.describe_method(form["method"]), form["settings"])
+    form["report_to"] = form["report_to"] == "tensorboard"  # the form's checkbox
     return tuple(form[name] for name in FORM)
 
 
@@ -144,6 +153,59 @@ def train_stop(run_id):
 @shows_errors
 def train_resume(run_id):
     return lab.resume_run(run_id)["id"]
+
+
+@shows_errors
+def experiment_start(model, precision, sample, upload, max_length, task, methods, all_methods, rates, steps, name):
+    """Queue the chosen methods (none, or all ticked: every method the task offers) as one experiment; returns its
+    id and views at once, a driver process trains the runs one after another."""
+    configs = lab.plan_experiment("all" if all_methods or not methods else methods, rates, sample, model, precision,
+                                  task, steps, max_length=max_length, upload=upload, confined=True)
+    board = lab.start_experiment(configs, name)
+    return board["id"], *experiment(board["id"])
+
+
+def _experiment_views(experiment_id, board, shown=None):
+    """The leaderboard, its chart and the runs' loss curves, each only when it differs from `shown` (what the page
+    shows), and the new `shown`."""
+    curves = lab.curves([row["run"] for row in board["rows"]]) if board else []
+    now = {"id": experiment_id, "finished": not board or board["finished"], "board": experiments_view.html(board),
+           "curves": [(c["id"], len(c["train"]), len(c["validation"])) for c in curves]}
+    shown = shown or {}
+    board_changed = now["board"] != shown.get("board")
+    return (now["board"] if board_changed else gr.skip(),
+            experiments_view.figure(board) if board_changed else gr.skip(),
+            curves_view.figure(curves) if now["curves"] != shown.get("curves") else gr.skip(), now)
+
+
+@shows_errors
+def experiment(experiment_id):
+    """The experiment's leaderboard, its quality-vs-time chart and its runs' loss curves (no id: the newest)."""
+    return _experiment_views(experiment_id, lab.experiment(experiment_id or None))
+
+
+def experiment_tick(experiment_id, shown=None):
+    """The page's timer: only the views that changed, nothing once the experiment has ended; an experiment that
+    is not there (the picker said so already) is not reported again every tick."""
+    if shown and shown["id"] == experiment_id and shown["finished"]:
+        return gr.skip(), gr.skip(), gr.skip(), shown
+    try:
+        board = lab.experiment(experiment_id or None)
+    except lab.LabError:
+        return gr.skip(), gr.skip(), gr.skip(), {"id": experiment_id, "finished": True}
+    return _experiment_views(experiment_id, board, shown)
+
+
+def experiments(chosen=None):
+    """The experiment picker: every experiment's id, newest first; it keeps the chosen one, else takes the newest
+    (after a page load or an app restart: the leaderboard is read from disk)."""
+    ids = lab.experiment_ids()
+    return gr.update(choices=ids, value=chosen if chosen in ids else next(iter(ids), None))
+
+
+@shows_errors
+def experiment_stop(experiment_id):
+    return experiments_view.html(lab.stop_experiment(experiment_id))
 
 
 CURVE_AXES = [(title, key) for key, title in curves_view.AXES.items()]  # the x-axis choice: (label, value)

@@ -166,5 +166,46 @@ def test_after_a_reload_the_train_tab_shows_the_newest_finished_run(tiny_runs, t
     assert again[2] == again[3] == again[4] == gr.skip()  # nothing new: curve, samples and report are not sent again
     form = dict(zip(handlers.FORM, handlers.run_form(run_id)))  # the form shows the followed run's own settings
     assert form["method"] == "lora" and form["steps"] == finished.config["max_steps"] and "r: " in form["settings"]
+    assert form["report_to"] is False  # the TensorBoard box
     assert all(value == gr.skip() for value in handlers.run_form("no-such-run"))
     assert handlers.follow([run_id, "another"])[0] == run_id  # the Runs tab's buttons act on the first chosen
+
+
+def test_an_experiment_of_two_methods_ends_in_a_leaderboard(client, tiny_model_dir):
+    methods = ["lora", "prompt_tuning"]
+    experiment_id, board, chart, curves = client.predict(
+        str(tiny_model_dir), "fp32", "sample_data", None, 64, "chat", methods, False, "1", 2, "two",
+        api_name="/experiment_start")
+    assert "two" in experiment_id and "0 of 2 runs ended" in board
+    assert [c[0] for c in client.predict(None, api_name="/experiments")["choices"]] == [experiment_id]
+    deadline = time.time() + 240
+    while "2 of 2 runs ended" not in board and time.time() < deadline:
+        time.sleep(1)
+        board, chart, curves = client.predict(experiment_id, api_name="/experiment")
+    assert "2 of 2 runs ended" in board and board.count("completed") == 2, board
+    assert all(method in board for method in methods) and "★" in board
+    assert set(methods) <= set(traces(chart))  # a point per method
+    assert traces(curves) == ["train (raw)", "train", "validation"] * 2
+    assert "2 of 2 runs ended" in client.predict(experiment_id, api_name="/experiment_stop")  # nothing left to stop
+
+
+def test_a_bad_experiment_input_gives_one_clear_error(client, tiny_model_dir):
+    with pytest.raises(Exception, match="Learning-rate factors must be numbers, not 'fast'") as raised:
+        client.predict(str(tiny_model_dir), "fp32", "sample_data", None, 64, "chat", ["lora"], False, "fast", 2, "",
+                       api_name="/experiment_start")
+    assert str(raised.value).count("must be numbers") == 1
+
+
+def test_choosing_a_method_or_task_takes_its_recipe_and_tensorboard_reaches_the_run(tiny_model_dir):
+    import lab
+    from apps import handlers
+
+    settings, help_text, rate, steps = handlers.method_form("prompt_tuning", "chat")
+    recipe = lab.describe_method("prompt_tuning", "chat")["recipe"]
+    assert (rate, steps) == (recipe["learning_rate"], recipe["steps"]) and "num_virtual_tokens" in settings
+    recipe = lab.describe_method("head_only", "classify")["recipe"]
+    assert handlers.recipe("head_only", "classify") == (recipe["learning_rate"], recipe["steps"])
+    assert handlers.recipe("head_only", "classify") != handlers.recipe("head_only", "chat")
+    inputs = (str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 4, 2e-4, 2, 64, "chat", 1, "ddp")
+    assert "runtime" in handlers.train_estimate(*inputs, True)  # the box's value is a plain bool
+    assert handlers._plan(*inputs, True).report_to == "tensorboard" and handlers._plan(*inputs).report_to == "none"
