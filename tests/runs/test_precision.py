@@ -70,3 +70,19 @@ def test_the_estimate_says_what_auto_chose_and_what_4bit_would_do(cpu, tiny_conf
     assert "On a 4-bit base: peak" in estimate_view.text(result) and "Precision:" in estimate_view.html(result)
     full = estimate(tiny_config(precision="auto", method="full")).to_dict()
     assert full["quantised"] is None  # full cannot train a 4-bit base
+
+
+def test_bf16_training_ends_within_2_percent_of_fp32_on_the_tiny_model(tmp_path, tiny_config):
+    """Loss parity of the fast path, quickly (the slow e2e test does it on the real model where bf16 is native)."""
+    from lab.runs.store import create_run
+    from lab.runs.training import train
+
+    final = {}
+    for precision in ("fp32", "bf16"):
+        run = create_run(tiny_config(precision=precision, max_steps=6, eval_steps=6, learning_rate=1e-2, samples=0),
+                         tmp_path / precision)
+        train(run)
+        evals = run.events("eval")
+        assert evals[-1]["eval_loss"] < evals[0]["eval_loss"]  # it learned something
+        final[precision] = evals[-1]["eval_loss"]
+    assert final["bf16"] == pytest.approx(final["fp32"], rel=0.02), final
