@@ -2,6 +2,7 @@
 recipe steps, batch size 4 (the forms' default), validation loss at step 0 and at the end.
 
     python bench/recipe_sweep.py [--data sample_data sample_data/python_docs sample_data/topics] [--methods lora ...]
+                                 [--one-size]
 
 Per method: 3 learning rates (the recipe's, a third of it, three times it) x 2 sizes (rank, virtual tokens, target
 layers or top layers; one size for full fine-tuning). The improvement of a run is the relative drop in validation
@@ -27,7 +28,7 @@ SIZES = {"lora": [{"r": 8, "alpha": 16}, {"r": 16, "alpha": 32}], "prompt_tuning
          "ia3": [{}, {"target_modules": "all-linear"}], "full": [{}], "head_only": [{"top_layers": 0},
          {"top_layers": 1}]}
 FACTORS = (1 / 3, 1, 3)
-VALIDATION = 40  # examples scored at step 0 and at the end
+VALIDATION = 20  # examples scored at step 0 and at the end
 
 
 def one_run(folder: Path, task: str, data: str, method: str, learning_rate: float, settings: dict) -> dict:
@@ -81,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", nargs="+", default=DATA)
     parser.add_argument("--methods", nargs="+")
+    parser.add_argument("--one-size", action="store_true", help="only the recipe's size: 3 runs per method")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     for data in args.data:
@@ -88,7 +90,7 @@ def main() -> None:
         for method in args.methods or (CLASSIFY_METHODS if task == "classify" else CHAT_METHODS):
             recipe = METHODS[method].recipe(task)
             rows = [one_run(folder, task, data, method, recipe.learning_rate * factor, {**recipe.settings, **size})
-                    for size in SIZES[method] for factor in FACTORS]
+                    for size in ([{}] if args.one_size else SIZES[method]) for factor in FACTORS]
             best = max(rows, key=lambda r: r["improvement"])
             same = [r for r in rows if r["learning_rate"] == recipe.learning_rate
                     and effective(method, r["settings"]) == effective(method, recipe.settings)]

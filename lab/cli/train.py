@@ -1,4 +1,5 @@
-"""`lab train [CONFIG.yaml] [--key value ...] [--wait]`: start a run (every TrainConfig field is a flag)."""
+"""`lab train [CONFIG.yaml] [--key value ...] [--wait]`: start a run (every TrainConfig field is a flag). What
+neither the flags nor the file set comes from the method's recipe (learning rate, steps), as in the app's form."""
 
 from __future__ import annotations
 
@@ -78,7 +79,12 @@ def config_from_args(args) -> TrainConfig:
                 raise LabError(f"--{name.replace('_', '-')} is not a setting of {method}.", "",
                                f"{method} takes: {', '.join(sorted(own)) or 'no settings'}.")
             method_params[name] = value
-    return TrainConfig.from_dict({**base, **overrides, "method_params": method_params})
+    settings = {**base, **overrides, "method_params": method_params}
+    if not {"max_steps", "epochs"} & settings.keys() and method in METHODS:  # the method's recipe, as in a form
+        steps = METHODS[method].recipe(settings.get("task", lab.defaults.TASK)).steps
+        settings = {"max_steps": steps, "eval_steps": lab.defaults.every(steps),
+                    "save_steps": lab.defaults.every(steps), **settings}
+    return TrainConfig.from_dict(settings)
 
 
 def run(args) -> int:

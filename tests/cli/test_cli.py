@@ -79,3 +79,18 @@ def test_app_share_offline_serves_locally_with_a_message(capsys, monkeypatch):
     code, _, err = run_cli(capsys, "app", "--share", "--auth", "ada:secret", "--port", "7999")
     assert code == 0 and "Cannot create a share link" in err
     assert launched["share"] is False and launched["auth"] == [("ada", "secret")] and launched["server_port"] == 7999
+
+
+def test_train_takes_the_methods_recipe_for_what_it_is_not_told():
+    from lab.cli import build_parser
+    from lab.cli.train import config_from_args
+    from lab.methods import METHODS
+
+    def config(*argv):
+        return config_from_args(build_parser().parse_args(["train", *argv]))
+
+    recipe = METHODS["prompt_tuning"].recipe("chat")
+    told_nothing = config("--method", "prompt_tuning")
+    assert (told_nothing.learning_rate, told_nothing.max_steps) == (recipe.learning_rate, recipe.steps)
+    told = config("--method", "prompt_tuning", "--learning-rate", "0.1", "--epochs", "2")
+    assert (told.learning_rate, told.max_steps, told.epochs) == (0.1, 0, 2.0)
