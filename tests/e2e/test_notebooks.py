@@ -22,5 +22,11 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
                     for cell in notebook.cells for o in cell.get("outputs", []))
     if path.stem == "02_lora":  # the report of a completed and of a stopped run; both runs in one chart
         assert shown.count("the base: validation loss") >= 2 and "2 runs in one chart" in shown
+    if path.stem == "05_experiments":  # the leaderboard with its best run, no run failed, both charts drawn
+        board = "".join(str(o.get("data", {}).get("text/markdown", "")) for cell in notebook.cells
+                        for o in cell.get("outputs", []))
+        charts = [o for cell in notebook.cells for o in cell.get("outputs", [])
+                  if "application/vnd.plotly.v1+json" in o.get("data", {})]
+        assert "★" in board and "failed" not in board and len(charts) == 2, board
     noise = [o["text"] for cell in notebook.cells for o in cell.get("outputs", []) if o.get("name") == "stderr"]
     assert not any("Warning" in text or "kernels" in text for text in noise), noise  # libraries' go to the log
