@@ -15,7 +15,8 @@ import lab  # noqa: E402
 from apps import handlers as h  # noqa: E402
 from lab import defaults as d  # noqa: E402
 
-CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"
+CSS = (".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a} "
+       ".lab-leaderboard td:last-child {overflow-wrap: anywhere}")  # a long answer without spaces wraps
 
 
 def generation_controls(new_tokens: int):

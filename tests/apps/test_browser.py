@@ -113,3 +113,22 @@ def test_samples_report_and_two_runs_overlaid_after_a_reload(page, tmp_path):
     assert chart.locator("path.js-line").count() >= 4  # per run: the smoothed and the raw train loss at least
     page.get_by_text("the base: validation loss").first.wait_for(timeout=30_000)  # the first run's report
     page.screenshot(path=str(tmp_path / "runs-overlay.png"), full_page=True)
+
+
+def test_an_experiment_of_three_methods_and_its_leaderboard_after_a_reload(page, tmp_path):
+    page.get_by_role("tab", name="Experiments").click()
+    for method in ("lora", "prompt_tuning", "full"):
+        page.get_by_label(method, exact=True).check()
+    page.get_by_label("steps per run", exact=True).fill("2")
+    page.get_by_role("button", name="Start experiment").click()
+    page.get_by_text("3 of 3 runs ended").wait_for(timeout=300_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=plotly]').length >= 2", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "experiment.png"), full_page=True)
+    board = page.locator("table.lab-leaderboard")
+    assert "★" in board.inner_text() and board.locator("tr").count() == 4  # the header and a row per method
+
+    page.reload()  # the leaderboard is read from disk: a new page (or a restarted app) shows it again
+    page.get_by_text("Tune a language model").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Experiments").click()
+    page.get_by_text("3 of 3 runs ended").wait_for(timeout=30_000)
+    assert page.locator("table.lab-leaderboard tr").count() == 4
