@@ -111,10 +111,10 @@ def test_estimate(capsys, store):
 def test_start_stop_resume_delete(capsys, store):
     """Each face starts a long run (they queue), stops, resumes and deletes one; bad inputs read alike."""
     m = store["model"]
-    argv = ["train", "--model", m, "--data", MESSAGES, "--max-steps", 400, "--batch-size", 2, "--max-length", 64]
+    argv = ["train", "--model", m, "--data", MESSAGES, "--max-steps", 20_000, "--batch-size", 2, "--max-length", 64]
     cli_run = cli(capsys, *argv, "--json")[0]["id"]
-    app_run = page(app.train_start, m, "fp32", "lora", "", MESSAGES, None, 400, 2e-4, 2, 64)[0]
-    start_panel = train_panel(m, steps=400)
+    app_run = page(app.train_start, m, "fp32", "lora", "", MESSAGES, None, 20_000, 2e-4, 2, 64)[0]
+    start_panel = train_panel(m, steps=20_000)
     panel_run = panel(start_panel, start_panel.start)[0]
     assert len({cli_run, app_run, panel_run}) == 3
 
@@ -123,7 +123,7 @@ def test_start_stop_resume_delete(capsys, store):
     cli(capsys, "stop", cli_run), page(app.train_stop, app_run), panel(runs, runs.stop)
     for run_id in (cli_run, app_run, panel_run):
         assert lab.wait(run_id, 180) == "stopped"
-    assert {lab.run_details(r)["config"]["max_steps"] for r in (cli_run, app_run, panel_run)} == {400}
+    assert {lab.run_details(r)["config"]["max_steps"] for r in (cli_run, app_run, panel_run)} == {20_000}
 
     cli(capsys, "resume", cli_run), page(app.train_resume, app_run), panel(runs, runs.resume)
     for run_id in (cli_run, app_run, panel_run):

@@ -13,6 +13,8 @@ from lab.units import format_bytes, format_seconds
 COLUMNS = ["", "run", "method", "learning rate", "settings", "state", "trainable", "train time", "peak memory",
            "validation loss", "ROUGE-L", "example answer"]
 CLASSIFY_COLUMNS = [c if c != "ROUGE-L" else "accuracy" for c in COLUMNS]
+LEGEND = ("★ best validation result · ◆ on the Pareto front (no run is both better and faster) · validation loss "
+          "before = the run's step 0 (prompt and prefix tuning start with their initial virtual tokens)")
 
 
 def _change(before, after, digits: int = 3) -> str:
@@ -51,7 +53,8 @@ def headline(board: dict) -> str:
     best = next((r for r in board["rows"] if r["run"] == board["best"]), None)
     line = f"{board['id']}: {done} of {len(board['rows'])} runs ended"
     if best:
-        line += f"; best so far {best['method']} (learning rate {best['learning_rate']:g})"
+        line += (f"; best{'' if board['finished'] else ' so far'} {best['method']} "
+                 f"(learning rate {best['learning_rate']:g})")
     return line + ("" if board["finished"] else "; training")
 
 
@@ -62,7 +65,7 @@ def markdown(board: dict | None) -> str:
     cells = [[str(c).replace("|", "\\|") for c in row] for row in rows(board)]
     return (f"**{headline(board)}**\n\n| " + " | ".join(head) + " |\n" + "|---" * len(head) + "|\n"
             + "".join("| " + " | ".join(row) + " |\n" for row in cells)
-            + "\n★ best validation result · ◆ on the Pareto front (no run is both better and faster)")
+            + f"\n{LEGEND}")
 
 
 def html(board: dict | None) -> str:
@@ -72,7 +75,7 @@ def html(board: dict | None) -> str:
     body = "".join("<tr>" + "".join(f"<td>{_html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows(board))
     return (f"<p><b>{_html.escape(headline(board))}</b></p><table class='lab-leaderboard'><tr>"
             + "".join(f"<th>{_html.escape(h)}</th>" for h in head) + f"</tr>{body}</table>"
-            "<p>★ best validation result · ◆ on the Pareto front (no run is both better and faster)</p>")
+            f"<p>{_html.escape(LEGEND)}</p>")
 
 
 def text(board: dict | None) -> str:

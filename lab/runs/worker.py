@@ -117,13 +117,14 @@ def run_worker(run: Run, resume: bool = False) -> str:
 
             state = train(run, resume=resume)[0]  # the tuned model goes here: the report loads its own
             write_report(run, state, pid)
-            run.set_status(state, pid=pid, finished=time.time(), error=None, hint=None, phase=None)
+            outcome = {"error": None, "hint": None}
         except BaseException as exc:  # every failure must land in status.json, whatever raised it
             traceback.print_exc(file=sys.stderr)
-            run.set_status("failed", pid=pid, finished=time.time(), phase=None, **failure_fields(exc))
-            state = "failed"
+            state, outcome = "failed", failure_fields(exc)
+        # the end event first: a reader that sees the final state finds the run's time and peak too
         run.append_event({"type": "end", "state": state, "seconds": round(time.time() - began, 3),
                           "peak_memory_bytes": peak_memory_bytes()})
+        run.set_status(state, pid=pid, finished=time.time(), phase=None, **outcome)
     return state
 
 

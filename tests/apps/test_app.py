@@ -83,7 +83,7 @@ def test_every_endpoint_on_the_tiny_model(client, tiny_model_dir, tmp_path):
 
 
 def test_stop_resume_and_delete(client, tiny_model_dir):
-    run_id = client.predict(str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 400, 2e-4, 2, 64,
+    run_id = client.predict(str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 20_000, 2e-4, 2, 64,
                             api_name="/train_start")
     wait_until(client, run_id, ["running"])
     assert "Stopping" in client.predict(run_id, api_name="/train_stop")

@@ -93,7 +93,7 @@ def test_samples_report_and_two_runs_overlaid_after_a_reload(page, tmp_path):
     page.get_by_text("the base: validation loss").first.wait_for(timeout=30_000)  # the report's headline
     page.screenshot(path=str(tmp_path / "train-report.png"), full_page=True)
 
-    page.get_by_label("steps", exact=True).fill("400")
+    page.get_by_label("steps", exact=True).fill("20000")
     page.get_by_role("button", name="Start").click()
     page.get_by_text(re.compile(r"— running · .*· loss \d")).wait_for(timeout=120_000)  # a loss to overlay
     stopped = page.get_by_label("run", exact=True).input_value()

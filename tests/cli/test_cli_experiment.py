@@ -27,7 +27,7 @@ def test_start_wait_show_and_plot_an_experiment(capsys, lab_home, tiny_model_dir
 
 def test_stop_ends_the_queued_runs(capsys, lab_home, tiny_model_dir):
     code, out, _ = run_cli(capsys, "experiment", "start", "--methods", "lora", "--rates", "1,2", "--data", MESSAGES,
-                           "--model", str(tiny_model_dir), "--precision", "fp32", "--steps", "400",
+                           "--model", str(tiny_model_dir), "--precision", "fp32", "--steps", "20000",
                            "--batch-size", "2", "--max-length", "64", "--json")
     board = json.loads(out)
     code, out, _ = run_cli(capsys, "experiment", "stop", board["id"], "--json")

@@ -89,7 +89,7 @@ def test_two_processes_train_like_one_with_twice_the_batch(tmp_path, lab_home, t
 
 
 def test_stop_resume_and_kill_9_of_a_two_process_run(tmp_path, lab_home, tiny_config, chat_data):
-    run = start_run(tiny_config(data=chat_data, processes=2, max_steps=400, save_steps=5, eval_steps=1000),
+    run = start_run(tiny_config(data=chat_data, processes=2, max_steps=20_000, save_steps=5, eval_steps=1000),
                     out=tmp_path / "runs")
     wait_for(lambda: run.events("train"))
     stop_run(run.path)

@@ -22,7 +22,8 @@ def test_a_run_trains_to_completion_and_its_adapter_loads_without_lab(tmp_path, 
 
 
 def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, tiny_config):
-    first = start_run(tiny_config(max_steps=400, save_steps=5, eval_steps=1000), out=tmp_path / "runs")
+    # far more steps than it reaches before the stop: on a quiet machine the tiny model trains 400 in 7 s
+    first = start_run(tiny_config(max_steps=20_000, save_steps=5, eval_steps=10**6), out=tmp_path / "runs")
     wait_for(lambda: first.events("train"))
     second = start_run(tiny_config(max_steps=2), out=tmp_path / "runs")
     wait_for(lambda: second.status().get("pid"))
@@ -35,7 +36,7 @@ def test_second_run_waits_in_the_queue_then_stop_and_resume(tmp_path, lab_home, 
     stop_run(first.path)
     wait_for(lambda: first.state == "stopped")
     stopped_at = first.events("train")[-1]["step"]
-    assert stopped_at < 400 and (first.adapter_dir / "adapter_model.safetensors").exists()
+    assert stopped_at < 20_000 and (first.adapter_dir / "adapter_model.safetensors").exists()
     assert first.last_checkpoint().name == f"checkpoint-{stopped_at}"
     wait_for(lambda: second.state == "completed")  # the queue moved on once the device was free
 
