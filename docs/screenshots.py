@@ -1,8 +1,9 @@
 """The README's screenshots, taken from the app on the default model with the form's defaults, as a new user
 meets it: the Train tab mid-run (samples moving), the report when the run completes, and after a page reload the
-Runs tab with that run and a stopped one overlaid. About ten minutes on a laptop CPU.
+Runs tab with that run and a stopped one overlaid (about ten minutes on a laptop CPU); with `experiment`, the
+Experiments tab's leaderboard of three methods, each at its recipe (about five minutes).
 
-    .venv/bin/python docs/screenshots.py      (needs Debian's chromium: make browser)
+    .venv/bin/python docs/screenshots.py [experiment]     (needs Debian's chromium: make browser)
 """
 
 import os
@@ -28,6 +29,16 @@ def shoot(page, name: str) -> None:
     print("wrote", DOCS / name)
 
 
+def experiment(page) -> None:
+    page.get_by_role("tab", name="Experiments").click()
+    for method in ("lora", "prompt_tuning", "ia3"):
+        page.get_by_label(method, exact=True).check()
+    page.get_by_role("button", name="Start experiment").click()
+    page.get_by_text("3 of 3 runs ended").wait_for(timeout=20 * MINUTES)
+    page.wait_for_timeout(3000)  # the charts draw
+    shoot(page, "app-experiment.png")
+
+
 def main() -> None:
     lab.quiet_libraries()  # as `lab app` does
     demo = build()
@@ -37,6 +48,11 @@ def main() -> None:
                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(demo.local_url)
+        if sys.argv[1:] == ["experiment"]:
+            experiment(page)
+            browser.close()
+            demo.close()
+            return
         page.get_by_role("tab", name="Train").click()
         page.get_by_role("button", name="Start").click()  # everything as the form starts: LoRA, 4-bit, 30 steps
         page.get_by_text("— running").wait_for(timeout=5 * MINUTES)
