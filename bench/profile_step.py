@@ -22,7 +22,7 @@ def lab_run(model: str, steps: int, batch_size: int, compile_step: bool = False,
     import torch
     from transformers import TrainerCallback
 
-    from lab.runs import training
+    from lab.runs import sampling, training
     from lab.runs.config import TrainConfig
     from lab.runs.launcher import resolve_data
     from lab.runs.precision import resolve
@@ -46,19 +46,19 @@ def lab_run(model: str, steps: int, batch_size: int, compile_step: bool = False,
         def on_step_end(self, *args, **kwargs):
             profiler.step()
 
-    plain_trainer = training.LengthBatchTrainer.__init__
+    plain_trainer = sampling.LengthBatchTrainer.__init__
 
     def with_profiler(self, *args, callbacks=(), **kwargs):
         plain_trainer(self, *args, callbacks=[*callbacks, Step()] if profile else callbacks, **kwargs)
 
-    training.LengthBatchTrainer.__init__ = with_profiler
+    sampling.LengthBatchTrainer.__init__ = with_profiler
     run = create_run(config, tempfile.mkdtemp())
     started = time.time()
     try:
         with profiler if profile else contextlib.nullcontext():
             training.train(run)
     finally:
-        training.training_arguments, training.LengthBatchTrainer.__init__ = plain_arguments, plain_trainer
+        training.training_arguments, sampling.LengthBatchTrainer.__init__ = plain_arguments, plain_trainer
     events = run.events("train")
     first, last = events[1], events[-1]
     speed = (last["tokens"] - first["tokens"]) / (last["time"] - first["time"])
