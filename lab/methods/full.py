@@ -13,7 +13,7 @@ class FullMethod(WholeModelMethod):
     label = "Full fine-tuning"
     summary = "Trains every weight: the most capacity, memory and disk; saves a whole model."
     fsdp = True
-    recipes = {"chat": Recipe(5e-5, 30, (1e-5, 2e-4)), "classify": Recipe(5e-5, 60, (1e-5, 2e-4))}
+    recipes = {"chat": Recipe(1.5e-4, 30, (5e-5, 5e-4)), "classify": Recipe(1.5e-4, 60, (5e-5, 5e-4))}
 
     def apply(self, model, precision):
         model.requires_grad_(True)

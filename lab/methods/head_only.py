@@ -18,7 +18,8 @@ class HeadOnlyMethod(WholeModelMethod):
     name = "head_only"
     label = "Head-only training"
     summary = "Freezes the body and trains the head (and the top layers you choose): cheap, limited reach."
-    recipes = {"chat": Recipe(1e-4, 30, (3e-5, 3e-4)), "classify": Recipe(1e-1, 60, (3e-2, 3e-1))}
+    recipes = {"chat": Recipe(3e-4, 30, (1e-4, 1e-3)),
+               "classify": Recipe(1e-1, 60, (3e-2, 3e-1), {"top_layers": 0})}  # a lone head: the body's rate is far lower
 
     top_layers: int = param(1, "how many of the top transformer blocks train with the head (0 = head only)")
 

@@ -14,7 +14,7 @@ class IA3Method(MethodConfig):
     label = "IA3"
     summary = "Rescales activations with learned vectors: even fewer parameters than LoRA."
     mergeable = True
-    recipes = {"chat": Recipe(1e-2, 30, (3e-3, 3e-2)), "classify": Recipe(1e-2, 60, (3e-3, 3e-2))}
+    recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1)), "classify": Recipe(3e-2, 60, (1e-2, 1e-1))}
 
     target_modules: list | str | None = param(None, "layers to rescale, comma-separated; empty = architecture default")
     feedforward_modules: list | str | None = param(None, "which of those are feed-forward layers; empty = default")

@@ -23,8 +23,7 @@ class LoraMethod(MethodConfig):
     summary = "Low-rank adapters beside the frozen weights: few trainable parameters, strong results."
     mergeable = True
     mixes_in_batch = True  # peft's LoRA layers take adapter_names=, one adapter per row
-    recipes = {"chat": Recipe(1e-3, 30, (3e-4, 3e-3)),
-               "classify": Recipe(5e-3, 60, (1e-3, 2e-2))}
+    recipes = {"chat": Recipe(3e-3, 30, (1e-3, 1e-2)), "classify": Recipe(5e-3, 60, (1.5e-3, 1.5e-2))}
 
     r: int = param(16, "rank of the update matrices; more = more capacity and parameters")
     alpha: int = param(32, "scaling of the update (alpha / r); 2 x r is a common choice")

@@ -14,7 +14,7 @@ class PrefixTuningMethod(MethodConfig):
     summary = "Learns virtual keys and values at every layer: more reach than prompt tuning, still small."
     gradient_checkpointing = False  # its virtual keys and values enter as a cache, which checkpointed layers drop
     classify = False
-    recipes = {"chat": Recipe(1e-2, 30, (3e-3, 3e-2))}
+    recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1))}
 
     num_virtual_tokens: int = param(16, "number of virtual key/value positions per layer")
     projection: bool = param(False, "reparameterise the prefix through an MLP (more stable, more parameters)")

@@ -13,7 +13,8 @@ class PromptTuningMethod(MethodConfig):
     label = "Prompt tuning"
     summary = "Learns only a soft prompt of virtual tokens: the fewest trainable parameters."
     lengthens_sequence = True
-    recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1)), "classify": Recipe(3e-2, 60, (1e-2, 1e-1))}
+    recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1)),
+               "classify": Recipe(9e-2, 60, (3e-2, 3e-1), {"num_virtual_tokens": 8})}
 
     num_virtual_tokens: int = param(16, "length of the learned soft prompt")
     init: str = param("text", "'text' starts from the embedding of init_text, 'random' from noise")

@@ -85,7 +85,7 @@ def test_the_pareto_front_keeps_the_runs_nothing_beats_on_both_quality_and_time(
 def test_the_experiment_folder_records_the_grid(tiny_model_dir, lab_home):
     board = lab.start_experiment(plan(tiny_model_dir, "lora", rates="1, 2"))
     record = get_experiment(board["id"])
-    assert [(e["method"], e["learning_rate"]) for e in record["runs"]] == [("lora", 1e-3), ("lora", 2e-3)]
+    assert [(e["method"], e["learning_rate"]) for e in record["runs"]] == [("lora", 3e-3), ("lora", 6e-3)]
     assert record["task"] == "chat" and record["data"].endswith("messages.jsonl")
     lab.stop_experiment(board["id"])
     wait_for(lambda: all(get_run(e["run"]).state in FINAL for e in record["runs"]), timeout=120)
