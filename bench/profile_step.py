@@ -40,7 +40,7 @@ def lab_run(model: str, steps: int, batch_size: int, compile_step: bool = False,
 
     training.training_arguments = arguments
     profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU],
-                                      schedule=torch.profiler.schedule(wait=0, warmup=2, active=steps - 3))
+                                      schedule=torch.profiler.schedule(wait=0, warmup=2, active=steps - 3, repeat=1))
 
     class Step(TrainerCallback):
         def on_step_end(self, *args, **kwargs):
