@@ -118,7 +118,7 @@ class TrainConfig:
             raise LabError(f"learning_rate {self.learning_rate} is outside (0, 1].",
                            "Rates above 1 make the loss explode; each method has its own working range.",
                            f"Use {self.method}'s recipe rate, {recipe:g}, or leave it empty for that." if recipe
-                           else "Use a value such as 1e-3 (LoRA) or 5e-5 (full fine-tuning).")
+                           else "Use a value such as 3e-3 (LoRA) or 1.5e-4 (full fine-tuning).")
         if not 0 <= self.validation_fraction < 1:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")
