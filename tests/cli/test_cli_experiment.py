@@ -8,19 +8,19 @@ from tests.helpers import MESSAGES, run_cli, wait_for
 
 
 def test_start_wait_show_and_plot_an_experiment(capsys, lab_home, tiny_model_dir, tmp_path):
-    code, out, err = run_cli(capsys, "experiment", "start", "--methods", "lora,ia3", "--data", MESSAGES,
+    code, out, err = run_cli(capsys, "experiment", "start", "--methods", "lora,prompt_tuning,ia3", "--data", MESSAGES,
                              "--model", str(tiny_model_dir), "--precision", "fp32", "--steps", "2",
                              "--batch-size", "2", "--max-length", "64", "--name", "cli", "--wait")
     assert code == 0, err
-    assert "2 of 2 runs ended" in out and "★" in out and "ia3" in out
+    assert "3 of 3 runs ended" in out and "★" in out and "prompt_tuning" in out and "ia3" in out
     code, out, _ = run_cli(capsys, "experiment", "list", "--json")
     (listed,) = json.loads(out)
-    assert listed["finished"] and listed["runs"] == 2 and "-cli-" in listed["id"]
+    assert listed["finished"] and listed["runs"] == 3 and "-cli-" in listed["id"]
     plot, curves = tmp_path / "quality.html", tmp_path / "curves.html"
     code, out, _ = run_cli(capsys, "experiment", "show", listed["id"][-4:], "--plot", str(plot),
                            "--curves", str(curves), "--json")
     board = json.loads(out)
-    assert code == 0 and [r["method"] for r in board["rows"]] == ["lora", "ia3"]
+    assert code == 0 and [r["method"] for r in board["rows"]] == ["lora", "prompt_tuning", "ia3"]
     assert "Pareto" in plot.read_text() or "validation loss" in plot.read_text()
     assert all(r["run"][-4:] in curves.read_text() for r in board["rows"])
 

@@ -176,19 +176,19 @@ def test_runs_panel_overlays_the_chosen_runs_on_either_axis(home, tiny_runs):
     assert panel.figure.data == () and panel.message.value == ""
 
 
-def test_experiment_panel_runs_two_methods_and_shows_the_leaderboard(home, tiny_model_dir):
+def test_experiment_panel_runs_three_methods_and_shows_the_leaderboard(home, tiny_model_dir):
     panel = ExperimentPanel(str(tiny_model_dir), "fp32", ASSETS, poll_seconds=0.2)
     assert panel.chosen.value is None and "No experiment yet" in panel.leaderboard.value
-    panel.methods.value = ("lora", "prompt_tuning")
+    panel.methods.value = ("lora", "prompt_tuning", "ia3")
     panel.steps.value, panel.batch_size.value, panel.max_length.value = "2", 2, 64
-    panel.name.value = "two"
+    panel.name.value = "three"
     panel.start_button.click()
-    assert panel.message.value == "" and panel.chosen.value.split("-")[2] == "two"
+    assert panel.message.value == "" and panel.chosen.value.split("-")[2] == "three"
     wait_for(lambda: lab.experiment(panel.chosen.value)["finished"], timeout=300, interval=1)
-    wait_for(lambda: panel.leaderboard.value.count("completed") == 2)  # the watcher thread's refresh
-    assert "lora" in panel.leaderboard.value and "prompt_tuning" in panel.leaderboard.value
-    assert "★" in panel.leaderboard.value and panel.leaderboard.value.count("completed") == 2
-    assert len(panel.figure.data) >= 2 and len({t.legendgroup for t in panel.curves_figure.data}) == 2
+    wait_for(lambda: panel.leaderboard.value.count("completed") == 3)  # the watcher thread's refresh
+    assert all(m in panel.leaderboard.value for m in ("lora", "prompt_tuning", "ia3"))
+    assert "★" in panel.leaderboard.value and panel.leaderboard.value.count("completed") == 3
+    assert len(panel.figure.data) >= 2 and len({t.legendgroup for t in panel.curves_figure.data}) == 3
     again = ExperimentPanel()  # a new kernel: the newest experiment, read from disk
     assert again.chosen.value == panel.chosen.value and "★" in again.leaderboard.value
 
