@@ -2,7 +2,7 @@
 recipe steps, batch size 4 (the forms' default), validation loss at step 0 and at the end.
 
     python bench/recipe_sweep.py [--data sample_data sample_data/python_docs sample_data/topics] [--methods lora ...]
-                                 [--one-size]
+                                 [--one-size] [--reuse FOLDER ...]
 
 Per method: 3 learning rates (the recipe's, a third of it, three times it) x 2 sizes (rank, virtual tokens, target
 layers or top layers; one size for full fine-tuning). The improvement of a run is the relative drop in validation
@@ -31,24 +31,50 @@ FACTORS = (1 / 3, 1, 3)
 VALIDATION = 20  # examples scored at step 0 and at the end
 
 
-def one_run(folder: Path, task: str, data: str, method: str, learning_rate: float, settings: dict) -> dict:
+def sweep_config(task: str, data: str, method: str, learning_rate: float, settings: dict):
     from lab.methods import METHODS
     from lab.runs.config import TrainConfig
     from lab.runs.launcher import resolve_data
-    from lab.runs.store import create_run
-    from lab.runs.training import train
 
     recipe = METHODS[method].recipe(task)
     model = "minilm-l6" if task == "classify" else "smollm2-135m-instruct"
-    config = TrainConfig(task=task, model=model, data=resolve_data(data), method=method, method_params=settings,
-                         learning_rate=learning_rate, max_steps=recipe.steps, batch_size=4, max_length=256,
-                         eval_steps=recipe.steps, save_steps=10**6, max_validation_examples=VALIDATION, samples=0,
-                         report_examples=0)
-    run = create_run(config, folder)
-    try:
-        state, _ = train(run)
-    except Exception as exc:  # a diverging rate is a result of the sweep, not a reason to stop it
-        state = f"failed: {exc}"
+    return TrainConfig(task=task, model=model, data=resolve_data(data), method=method, method_params=settings,
+                       learning_rate=learning_rate, max_steps=recipe.steps, batch_size=4, max_length=256,
+                       eval_steps=recipe.steps, save_steps=10**6, max_validation_examples=VALIDATION, samples=0,
+                       report_examples=0)
+
+
+def same_point(config: dict) -> tuple:
+    """What decides a sweep run's losses (training is seeded): data, method, rate, effective settings, budget."""
+    return (config["data"], config["method"], f"{config['learning_rate']:.4g}",
+            json.dumps(effective(config["method"], config["method_params"]), sort_keys=True), config["max_steps"],
+            config["batch_size"], config["max_length"], config["max_validation_examples"])
+
+
+def finished_runs(folders: list[str]) -> dict:
+    """Completed runs of earlier sweeps, by their point: a point measured once is not trained again."""
+    from lab.runs.store import Run
+
+    runs = [Run(path) for folder in folders for path in sorted(Path(folder).iterdir())]
+    return {same_point(run.config): run for run in runs  # trained to its last step (sweep runs keep no status)
+            if any(e.get("step") == run.config["max_steps"] for e in run.events("eval"))}
+
+
+def one_run(folder: Path, task: str, data: str, method: str, learning_rate: float, settings: dict,
+            reused: dict) -> dict:
+    from lab.runs.store import create_run
+    from lab.runs.training import train
+
+    config = sweep_config(task, data, method, learning_rate, settings)
+    run = reused.get(same_point(config.to_dict()))
+    if run is not None:
+        state = "reused"
+    else:
+        run = create_run(config, folder)
+        try:
+            state, _ = train(run)
+        except Exception as exc:  # a diverging rate is a result of the sweep, not a reason to stop it
+            state = f"failed: {exc}"
     evals = run.events("eval")
     before, after = (evals[0]["eval_loss"], evals[-1]["eval_loss"]) if len(evals) > 1 else (None, None)
     improvement = (before - after) / before if before and after == after else float("-inf")
@@ -83,18 +109,23 @@ def main() -> None:
     parser.add_argument("--data", nargs="+", default=DATA)
     parser.add_argument("--methods", nargs="+")
     parser.add_argument("--one-size", action="store_true", help="only the recipe's size: 3 runs per method")
+    parser.add_argument("--reuse", nargs="*", default=[], metavar="FOLDER",
+                        help="run folders of earlier sweeps: their completed points are read, not trained again")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
+    reused = finished_runs(args.reuse)
     for data in args.data:
         task = "classify" if data.endswith("topics") else "chat"
         for method in args.methods or (CLASSIFY_METHODS if task == "classify" else CHAT_METHODS):
             recipe = METHODS[method].recipe(task)
-            rows = [one_run(folder, task, data, method, recipe.learning_rate * factor, {**recipe.settings, **size})
+            rows = [one_run(folder, task, data, method, recipe.learning_rate * factor, {**recipe.settings, **size},
+                            reused)
                     for size in ([{}] if args.one_size else SIZES[method]) for factor in FACTORS]
             best = max(rows, key=lambda r: r["improvement"])
             same = [r for r in rows if r["learning_rate"] == recipe.learning_rate
                     and effective(method, r["settings"]) == effective(method, recipe.settings)]
-            ours = same[0] if same else one_run(folder, task, data, method, recipe.learning_rate, recipe.settings)
+            ours = same[0] if same else one_run(folder, task, data, method, recipe.learning_rate, recipe.settings,
+                                                reused)
             details = dict(data=data, steps=recipe.steps, recipe_lr=recipe.learning_rate, best_lr=best["learning_rate"],
                            best_settings=best["settings"], runs=len(rows))
             if method == "lora" and task == "chat":
