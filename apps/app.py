@@ -165,6 +165,10 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     download = gr.Button("Download adapter (zip)")
                     archive = gr.File(label="adapter")
                 with gr.Row():
+                    merge = gr.Button("Download merged model (zip)")
+                    merged_archive = gr.File(label="merged model (LoRA/IA3 merged onto an fp32 base)")
+                merge_notice = gr.Markdown()  # "Merging…", then the zip's size and any warning
+                with gr.Row():
                     confirm = gr.Checkbox(label="Yes, delete it")
                     delete = gr.Button("Delete", variant="stop")
                 deleted = gr.Markdown()
@@ -180,6 +184,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 run_resume.click(h.train_resume, chosen, run_id, api_name=False).then(
                     lambda: gr.Tabs(selected="train"), None, tabs, api_name=False)
                 download.click(h.run_download, chosen, archive, api_name="run_download")
+                merge.click(h.run_merge, chosen, [merged_archive, merge_notice], api_name="run_merge")
                 delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
                     h.runs, None, runs_table, api_name=False)
 

@@ -19,6 +19,7 @@ from lab.present import errors as error_view
 from lab.present import estimate as estimate_view
 from lab.present import evaluate as evaluate_view
 from lab.present import experiments as experiments_view
+from lab.present import exports as exports_view
 from lab.present import methods as methods_view
 from lab.present import models as model_view
 from lab.present import progress as progress_view
@@ -266,6 +267,15 @@ def run_delete(run_id, confirmed):
 @shows_errors
 def run_download(run_id):
     return lab.download_run(run_id)
+
+
+@shows_errors
+def run_merge(run_id):
+    """The run merged into an fp32 copy of its base, zipped: "Merging…" at once (it takes a while), then the zip
+    with its size and any warning."""
+    yield None, exports_view.MERGING
+    result = lab.download_merged(run_id)
+    yield result["path"], exports_view.markdown(result)
 
 
 @shows_errors

@@ -8,7 +8,7 @@ a user, a notebook or a face needs, by name (the faces import nothing else from 
 """
 
 from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
-                         describe_method, describe_model, describe_models, download_run, estimate_run, evaluate, export_run,
+                         describe_method, describe_model, describe_models, download_merged, download_run, estimate_run, evaluate, export_run,
                          experiment, experiment_ids, list_experiments, plan_experiment, start_experiment,
                          stop_experiment,
                          generation, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings,
@@ -27,7 +27,7 @@ from lab.system import system_info
 __all__ = [
     "BASE", "DEFAULT_MODEL", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
     "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
-    "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_run",
+    "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_merged", "download_run",
     "estimate_run", "evaluate", "experiment", "experiment_ids", "export_run", "list_experiments",
     "plan_experiment", "start_experiment", "stop_experiment", "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
     "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",

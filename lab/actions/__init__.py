@@ -9,13 +9,13 @@ from lab.actions.models import BASE, describe_model, describe_models, loaded_mod
 from lab.actions.experiments import (experiment, experiment_ids, list_experiments, plan_experiment,
                                      start_experiment, stop_experiment)
 from lab.actions.answers import classify_evaluate, compare, compare_split, evaluate, generation, predict
-from lab.actions.runs import curves, delete_run, download_run, export_run, list_runs, run_details, run_ids
+from lab.actions.runs import curves, delete_run, download_merged, download_run, export_run, list_runs, run_details, run_ids
 from lab.actions.train import (describe_method, estimate_run, latest_active_run, latest_run, plan_run, progress,
                                resume_run, run_form, start_run, stop_run, wait)
 
 __all__ = ["BASE", "classify_evaluate", "compare", "compare_split", "data_path", "delete_run", "describe_data",
            "describe_method", "describe_model", "experiment", "experiment_ids", "list_experiments",
-           "plan_experiment", "start_experiment", "stop_experiment", "describe_models", "download_run", "estimate_run", "evaluate", "export_run",
+           "plan_experiment", "start_experiment", "stop_experiment", "describe_models", "download_merged", "download_run", "estimate_run", "evaluate", "export_run",
            "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_runs", "loaded_model", "model_names", "parse_settings",
            "plan_run", "predict", "prepare_models", "progress", "resume_run", "run_details", "run_ids", "start_run", "stop_run",
            "stream_reply", "wait"]

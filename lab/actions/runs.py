@@ -89,8 +89,27 @@ def download_run(run_id: str) -> str:
     return shutil.make_archive(str(folder / f"{run.id}-adapter"), "zip", run.adapter_dir)
 
 
-def export_run(run_id: str, out: str, merge: bool = False) -> str:
-    """Copy the result to `out`, or merge LoRA/IA3 into an fp32 copy of the base (a plain model)."""
-    from lab.results.export import export_run as export
+def export_run(run_id: str, out: str, merge: bool = False) -> dict:
+    """Copy the result to `out`, or merge LoRA/IA3 into an fp32 copy of the base (a plain model):
+    {path, size (bytes), warnings}."""
+    from lab.models.registry import folder_size
+    from lab.results.export import export_run as export, export_warnings
 
-    return str(export(chosen(run_id)[0], out, merge=merge))
+    run = store.get_run(chosen(run_id)[0])
+    path = export(run.path, out, merge=merge)
+    return {"path": str(path), "size": folder_size(path), "warnings": export_warnings(run, merge)}
+
+
+def download_merged(run_id: str) -> dict:
+    """The run's LoRA/IA3 merged into an fp32 copy of its base, as a zip in a new temporary folder (loading the
+    base and merging take a while): {path, size (of the zip, bytes), warnings}."""
+    run = store.get_run(chosen(run_id)[0])
+    folder = Path(tempfile.mkdtemp(prefix="lab-download-"))
+    try:
+        merged = export_run(str(run.path), str(folder / f"{run.id}-merged"), merge=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    archive = shutil.make_archive(merged["path"], "zip", merged["path"])
+    shutil.rmtree(merged["path"])  # the zip is the download
+    return {"path": archive, "size": Path(archive).stat().st_size, "warnings": merged["warnings"]}

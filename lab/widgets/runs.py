@@ -7,6 +7,7 @@ import ipywidgets as w
 
 import lab
 from lab.present import curves as curves_view
+from lab.present import exports as exports_view
 from lab.present import runs as runs_view
 from lab.widgets.base import Panel
 
@@ -25,6 +26,8 @@ class RunsPanel(Panel):
         self.stop_button = w.Button(description="Stop")
         self.resume_button = w.Button(description="Resume")
         self.download_button = w.Button(description="Download (zip)")
+        self.merge_button = w.Button(description="Download merged (zip)",
+                                     tooltip="LoRA/IA3 merged onto an fp32 copy of the base: a plain model")
         self.notice = w.HTML()
         self.details = w.HTML()
         self.confirm = w.Checkbox(description="Yes, delete it")
@@ -32,13 +35,15 @@ class RunsPanel(Panel):
         self._follow = follow
         super().__init__([self.refresh_button, self.table, w.HBox([self.overlaid, self.x_axis]), self.plot,
                           self.chosen,
-                          w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button]),
+                          w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button,
+                                  self.merge_button]),
                           self.notice, self.details, w.HBox([self.confirm, self.delete_button])])
         self.on_click(self.refresh_button, self.refresh)
         self.on_click(self.follow_button, self.follow)
         self.on_click(self.stop_button, self.stop)
         self.on_click(self.resume_button, self.resume)
         self.on_click(self.download_button, self.download)
+        self.on_click(self.merge_button, self.merge)
         self.on_click(self.delete_button, self.delete)
         self.chosen.observe(lambda _: self.attempt(self.show), names="value")
         for picker in (self.overlaid, self.x_axis):
@@ -86,6 +91,16 @@ class RunsPanel(Panel):
         path = lab.download_run(self.chosen.value)
         self.notice.value = f"Saved <code>{path}</code>"
         return path
+
+    def merge(self) -> dict:
+        """The chosen run merged into its base and zipped; the notice says "Merging…" while that takes."""
+        self.notice.value = exports_view.MERGING
+        try:
+            result = lab.download_merged(self.chosen.value)
+        finally:
+            self.notice.value = ""
+        self.notice.value = exports_view.html(result)
+        return result
 
     def delete(self) -> None:
         self.notice.value = runs_view.deleted(lab.delete_run(self.chosen.value, self.confirm.value))
