@@ -9,7 +9,7 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 # On the default model these take about 3 minutes each here (checked by hand); CI runs their cells on the tiny
 # model. The default model's training, report and compare are covered by tests/e2e/test_real_training.py.
-ON_THE_TINY_MODEL = ("02_lora", "05_experiments")
+ON_THE_TINY_MODEL = ("02_lora", "03_prompt_tuning", "05_experiments")
 
 
 @pytest.mark.slow
