@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 
 import lab
 from lab import defaults
-
-LabError = lab.LabError
+from lab.cli.common import add_serve_args, serving
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("app", help="open the lab in your browser (Gradio)")
-    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 serves other machines too (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--share", action="store_true", help="a public gradio.live link (needs --auth)")
-    parser.add_argument("--auth", metavar="USER:PASS", help="require this login")
+    add_serve_args(parser, port=7860)
     parser.add_argument("--model", default=None, help="the model the page starts with (smollm2-135m-instruct)")
     parser.add_argument("--precision", default=defaults.PRECISION,
                         help=f"the precision the page starts with ({defaults.PRECISION})")
@@ -25,33 +20,11 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def parse_auth(auth: str | None):
-    if auth is None:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise LabError("--auth must look like USER:PASS.", "", "For example: --auth ada:correct-horse-battery")
-    return [(user, password)]
-
-
-def share_server_reachable() -> bool:
-    try:
-        with socket.create_connection(("api.gradio.app", 443), timeout=3):
-            return True
-    except OSError:
-        return False
-
-
 def run(args) -> int:
-    auth = parse_auth(args.auth)
-    share = args.share
-    if share and auth is None:
-        raise LabError("--share needs --auth.", "A share link is public: anyone with it could train and chat.",
-                       "Add --auth USER:PASS, or drop --share to serve on this machine only.")
-    if share and not share_server_reachable():
-        print("[lab] Cannot create a share link: this machine cannot reach Gradio's share server (offline?). "
-              "Serving locally only.", file=sys.stderr)
-        share = False
+    share, auth = serving(args, "train and chat")
+    if args.share:
+        print("[lab] Warning: a share link exposes the whole lab: anyone with it and the login can train, delete "
+              "and read every run. To show chosen runs only: lab demo RUN --share --auth USER:PASS", file=sys.stderr)
     if args.workspace:
         os.environ["LAB_WORKSPACE"] = os.path.abspath(args.workspace)
     import apps.app

@@ -1,8 +1,9 @@
-"""What several commands share: printing, which model to load, and how to generate."""
+"""What several commands share: printing, which model to load, how to generate, and how to serve a page."""
 
 from __future__ import annotations
 
 import json
+import socket
 import sys
 
 import lab
@@ -69,3 +70,42 @@ class AnswersBar:
 
     def __exit__(self, *_):
         self.bar.close()
+
+
+def add_serve_args(parser, port: int | None) -> None:
+    """--host, --port, --share and --auth: how `lab app` and `lab demo` serve their page."""
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 serves other machines too (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help=f"({port or 'a free one from 7860'})")
+    parser.add_argument("--share", action="store_true", help="a public gradio.live link (needs --auth)")
+    parser.add_argument("--auth", metavar="USER:PASS", help="require this login")
+
+
+def parse_auth(auth: str | None):
+    if auth is None:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise lab.LabError("--auth must look like USER:PASS.", "", "For example: --auth ada:correct-horse-battery")
+    return [(user, password)]
+
+
+def share_server_reachable() -> bool:
+    try:
+        with socket.create_connection(("api.gradio.app", 443), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def serving(args, exposes: str) -> tuple[bool, list | None]:
+    """(share, auth) from the flags: a share link needs a login (`exposes`: what anyone with it could do); offline
+    the page is served on this machine only, with a message."""
+    auth = parse_auth(args.auth)
+    if args.share and auth is None:
+        raise lab.LabError("--share needs --auth.", f"A share link is public: anyone with it could {exposes}.",
+                           "Add --auth USER:PASS, or drop --share to serve on this machine only.")
+    if args.share and not share_server_reachable():
+        print("[lab] Cannot create a share link: this machine cannot reach Gradio's share server (offline?). "
+              "Serving locally only.", file=sys.stderr)
+        return False, auth
+    return args.share, auth

@@ -74,7 +74,7 @@ def test_app_share_offline_serves_locally_with_a_message(capsys, monkeypatch):
     import apps.app
 
     launched = {}
-    monkeypatch.setattr("lab.cli.app.share_server_reachable", lambda: False)
+    monkeypatch.setattr("lab.cli.common.share_server_reachable", lambda: False)
     monkeypatch.setattr(apps.app.demo, "launch", lambda **kwargs: launched.update(kwargs))
     code, _, err = run_cli(capsys, "app", "--share", "--auth", "ada:secret", "--port", "7999")
     assert code == 0 and "Cannot create a share link" in err
