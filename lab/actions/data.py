@@ -1,7 +1,11 @@
-"""Data: the one rule that turns what a face names (a sample set, a path, an upload) into a readable path, and a
-description of a data set for either task."""
+"""Data: the one rule that turns what a face names (a sample set, a path, an upload) into a readable path (an
+upload kept in the workspace), and a description of a data set for either task."""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 from lab.actions import defaults
 from lab.actions.inputs import whole
@@ -11,19 +15,45 @@ from lab.runs.launcher import resolve_data
 
 
 def data_path(data: str | None = defaults.DATA, upload=None, confined: bool = False) -> str:
-    """An absolute path: the upload when there is one, else `data` ('sample_data' and 'sample_data/...' work from
-    any folder). When `confined` (the app, the panels) it must lie in an allowed folder, checked before existence
-    so a page cannot probe the machine's files."""
+    """An absolute path: the upload's copy in the workspace when there is one (kept_upload), else `data`
+    ('sample_data' and 'sample_data/...' work from any folder). When `confined` (the app, the panels) it must lie in
+    an allowed folder, checked before existence so a page cannot probe the machine's files."""
     what = "upload" if upload else "data path"
     source = str((upload if isinstance(upload, str) else getattr(upload, "name", upload)) or data or defaults.DATA)
-    if not confined:
-        return resolve_data(source)
-    try:
+    if confined:
+        try:
+            resolved = resolve_data(source)
+        except LabError:
+            confine(source, what)
+            raise
+        resolved = str(confine(resolved, what))  # before the copy: a page cannot have the server copy any file
+    else:
         resolved = resolve_data(source)
-    except LabError:
-        confine(source, what)
-        raise
-    return str(confine(resolved, what))
+    return kept_upload(resolved) if upload and Path(resolved).is_file() else resolved
+
+
+def kept_upload(path: str) -> str:
+    """The upload copied into `$workspace/data/<sha256[:16]>/<its name>` (once per content and name), so a run
+    started from it outlives the app's temporary upload folder."""
+    from lab.data.fingerprint import file_sha256
+    from lab.runs.store import workspace
+
+    source = Path(path)
+    target = workspace() / "data" / file_sha256(source)[:16] / source.name
+    if target.is_file():
+        return str(target)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staging)
+        os.replace(staging, target)  # whole or absent: a reader never sees half a copy
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise LabError(f"Could not keep the upload {source.name} in the workspace.",
+                       f"Copying it to {target.parent} failed: {exc.strerror or exc}.",
+                       "Free disk space in the workspace (old runs: lab delete RUN), or set LAB_WORKSPACE to a "
+                       "folder with room, then upload it again.") from exc
+    return str(target)
 
 
 def describe_data(data: str | None = defaults.DATA, model: str | None = None, task: str = defaults.TASK,

@@ -30,7 +30,10 @@ class TrainConfig:
     precision_reason: str = setting("", "why `auto` chose the precision (the lab fills it in when a run starts)")
     method: str = setting("lora", f"tuning method: {', '.join(METHODS)}")
     method_params: dict = setting(None, "the method's own settings, e.g. {'r': 16}")
-    data: str = setting("sample_data", "a data file, or a folder with train/validation files")
+    data: str | None = setting("sample_data", "a data file, or a folder with train/validation files (None: an "
+                                              "imported adapter's run, whose data the lab never saw)")
+    data_sha256: str | None = setting(None, "the data's fingerprint when the run was created (the lab fills it in; "
+                                            "a re-read of the run's data checks it)")
     data_format: str = setting("auto", "auto, messages, sharegpt, alpaca, text or columns")
     prompt_column: str | None = setting(None, "CSV/JSONL column with the prompt")
     response_column: str | None = setting(None, "CSV/JSONL column with the answer")
@@ -166,15 +169,28 @@ class TrainConfig:
                                f"Set processes to {gpus} or fewer; `lab info` shows the devices found.")
 
     def read_data(self):
-        """The run's data as train/validation splits (a LabError names any bad file, line and field)."""
+        """The run's data as train/validation splits (a LabError names any bad file, line and field, or says the
+        data has changed or gone since the run was created, or that the run has none)."""
         from lab.data import read_classification, read_dataset
 
+        self.check_data()
         if self.task == "classify":
             return read_classification(self.data, text_column=self.text_column, label_column=self.label_column,
                                        validation_fraction=self.validation_fraction, seed=self.seed)
         return read_dataset(self.data, fmt=self.data_format, prompt_column=self.prompt_column,
                             response_column=self.response_column, validation_fraction=self.validation_fraction,
                             seed=self.seed)
+
+    def check_data(self) -> None:
+        """A LabError when the run has no data of its own, or its data changed or went since it was recorded."""
+        from lab.data.fingerprint import check_unchanged
+
+        if not self.data:
+            raise LabError("This run has no data of its own.",
+                           "It was imported from an adapter folder, so the lab never saw what it trained on.",
+                           "Chat or compare with prompts; to score it on a split, choose a run trained here first "
+                           "(its validation data is used for every chosen run).")
+        check_unchanged(self.data, self.data_sha256)
 
     def method_config(self):
         return build_method(self.method, self.method_params)

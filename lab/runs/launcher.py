@@ -39,6 +39,7 @@ def prepare(config: TrainConfig | dict, force: bool = False, splits=None) -> Tra
 
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
+    config.data_sha256 = None  # one copied from another run's config.json; create_run records this run's
     splits = splits or config.read_data()
     if not Path(config.model).exists():
         from lab.models.registry import resolve_model
@@ -73,9 +74,14 @@ def resume_run(ref: str | Path, root=None) -> Run:
     state = run.state
     if state in ACTIVE:
         raise LabError(f"Run {run.id} is already {state}.", "", "Wait for it, or stop it first.")
+    if run.status().get("imported"):
+        raise LabError(f"Run {run.id} was imported, not trained here.",
+                       "The lab has no checkpoint or data of it to continue from.",
+                       "Start a new run (lab train) to train further.")
     if state == "completed":
         raise LabError(f"Run {run.id} is already completed.", "It trained to its last step.",
                        "Start a new run (with more steps) to train further.")
+    run.train_config().check_data()  # changed or gone data: one clear error here, not a failed worker later
     (run.path / "stop").unlink(missing_ok=True)
     (run.path / "eval.json").unlink(missing_ok=True)  # the report of the stop; the resumed run writes its own
     run.set_status("queued", pid=None)

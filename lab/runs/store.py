@@ -187,6 +187,11 @@ def new_run_id(method: str) -> str:
 
 
 def create_run(config, root: str | Path | None = None) -> Run:
+    """A new run folder with config.json (the data's fingerprint recorded: every re-read of it is checked) and a
+    queued status."""
+    from lab.data.fingerprint import data_sha256
+
+    config.data_sha256 = data_sha256(config.data) if config.data and Path(config.data).exists() else None
     run = Run(runs_root(root) / new_run_id(config.method))
     run.path.mkdir(parents=True)
     write_json_atomic(run.path / "config.json", config.to_dict())
