@@ -37,10 +37,12 @@ def run_ids(task: str | None = None, finished: bool = False) -> list[str]:
 
 def run_details(run_id: str) -> dict:
     """A run's status, settings, summary and before/after report, as every face shows them (the folder by its id:
-    no server path)."""
+    no server path), and whether its data is still what it trained on (`data`: lab.data.fingerprint.data_state)."""
+    from lab.data.fingerprint import data_state
+
     run = store.get_run(chosen(run_id, "run")[0])
     return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id,
-            "report": report(run)}
+            "report": report(run), "data": data_state(run.config.get("data"), run.config.get("data_sha256"))}
 
 
 def curve(run: store.Run, events: list[dict] | None = None) -> dict:
