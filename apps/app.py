@@ -187,6 +187,17 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 merge.click(h.run_merge, chosen, [merged_archive, merge_notice], api_name="run_merge")
                 delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
                     h.runs, None, runs_table, api_name=False)
+                with gr.Accordion("Import an adapter", open=False):
+                    with gr.Row():
+                        import_path = gr.Textbox(label="adapter folder",
+                                                 info="a peft folder: adapter_config.json, adapter_model.safetensors")
+                        import_base = gr.Textbox(label="base model", placeholder="empty: the adapter's own",
+                                                 info="registry name, folder or hub id (from the local cache)")
+                        import_name = gr.Textbox(label="name", placeholder="optional")
+                    import_button = gr.Button("Import")
+                    imported = gr.Markdown()
+                import_button.click(h.run_import, [import_path, import_base, import_name], imported,
+                                    api_name="run_import").then(h.runs, None, runs_table, api_name=False)
 
             with gr.Tab("Compare") as compare_tab:
                 compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)

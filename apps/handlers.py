@@ -265,6 +265,13 @@ def run_delete(run_id, confirmed):
 
 
 @shows_errors
+def run_import(path, base, name):
+    """An adapter folder trained elsewhere becomes a run (the path and the base confined to the allowed folders)."""
+    summary = lab.import_adapter(path, base, name, confined=True)
+    return f"Imported as run {summary['id']} ({summary['method']} on {summary['model']})."
+
+
+@shows_errors
 def run_download(run_id):
     return lab.download_run(run_id)
 

@@ -11,7 +11,7 @@ from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_p
                          describe_method, describe_model, describe_models, download_merged, download_run, estimate_run, evaluate, export_run,
                          experiment, experiment_ids, list_experiments, plan_experiment, start_experiment,
                          stop_experiment,
-                         generation, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings,
+                         generation, import_adapter, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings,
                          plan_run, predict, prepare_models, progress, resume_run, run_details, run_ids, start_run, stop_run,
                          stream_reply, wait)
 from lab import present
@@ -29,7 +29,7 @@ __all__ = [
     "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
     "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_merged", "download_run",
     "estimate_run", "evaluate", "experiment", "experiment_ids", "export_run", "list_experiments",
-    "plan_experiment", "start_experiment", "stop_experiment", "generation", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
+    "plan_experiment", "start_experiment", "stop_experiment", "generation", "import_adapter", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
     "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
     "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
     "present", "quiet_libraries", "system_info", "wait",

@@ -1,5 +1,6 @@
 """Runs panel: every run with its state, steps and losses; the loss curves of several runs in one chart; a run's
-details; follow it in the Train panel, stop, resume, download its result, delete it (with confirmation)."""
+details; follow it in the Train panel, stop, resume, download its result, delete it (with confirmation); import an
+adapter trained elsewhere as a run."""
 
 from __future__ import annotations
 
@@ -32,12 +33,16 @@ class RunsPanel(Panel):
         self.details = w.HTML()
         self.confirm = w.Checkbox(description="Yes, delete it")
         self.delete_button = w.Button(description="Delete", button_style="danger")
+        self.import_path = w.Text(description="adapter", placeholder="a peft folder trained elsewhere")
+        self.import_base = w.Text(description="base", placeholder="empty: the adapter's own base model")
+        self.import_button = w.Button(description="Import")
         self._follow = follow
         super().__init__([self.refresh_button, self.table, w.HBox([self.overlaid, self.x_axis]), self.plot,
                           self.chosen,
                           w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button,
                                   self.merge_button]),
-                          self.notice, self.details, w.HBox([self.confirm, self.delete_button])])
+                          self.notice, self.details, w.HBox([self.confirm, self.delete_button]),
+                          w.HBox([self.import_path, self.import_base, self.import_button])])
         self.on_click(self.refresh_button, self.refresh)
         self.on_click(self.follow_button, self.follow)
         self.on_click(self.stop_button, self.stop)
@@ -45,6 +50,7 @@ class RunsPanel(Panel):
         self.on_click(self.download_button, self.download)
         self.on_click(self.merge_button, self.merge)
         self.on_click(self.delete_button, self.delete)
+        self.on_click(self.import_button, self.import_adapter)
         self.chosen.observe(lambda _: self.attempt(self.show), names="value")
         for picker in (self.overlaid, self.x_axis):
             picker.observe(lambda _: self.attempt(self.show_curves), names="value")
@@ -106,3 +112,11 @@ class RunsPanel(Panel):
         self.notice.value = runs_view.deleted(lab.delete_run(self.chosen.value, self.confirm.value))
         self.confirm.value = False
         self.refresh()
+
+    def import_adapter(self) -> dict:
+        """Register the adapter folder as a run (confined, as in the app) and choose it."""
+        summary = lab.import_adapter(self.import_path.value, self.import_base.value, confined=True)
+        self.notice.value = f"Imported as run {summary['id']} ({summary['method']} on {summary['model']})."
+        self.refresh()
+        self.chosen.value = summary["id"]
+        return summary

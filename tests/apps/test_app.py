@@ -209,3 +209,27 @@ def test_choosing_a_method_or_task_takes_its_recipe_and_tensorboard_reaches_the_
     inputs = (str(tiny_model_dir), "fp32", "lora", "", "sample_data", None, 4, 2e-4, 2, 64, "chat", 1, "ddp")
     assert "runtime" in handlers.train_estimate(*inputs, True)  # the box's value is a plain bool
     assert handlers._plan(*inputs, True).report_to == "tensorboard" and handlers._plan(*inputs).report_to == "none"
+
+
+def test_an_upload_is_kept_and_an_adapter_imported_from_the_runs_tab(client, tiny_model_dir):
+    import os
+    from pathlib import Path
+
+    from lab.runs.store import workspace
+    from tests.plain_peft import train_plain_lora
+
+    upload = gradio_client.handle_file(ASSETS)  # into Gradio's temporary upload folder, as a browser would
+    client.predict(str(tiny_model_dir), "fp32", "lora", "", "sample_data", upload, 2, 1e-3, 2, 64,
+                   api_name="/train_estimate")
+    assert [p.name for p in (workspace() / "data").glob("*/*")] == ["messages.jsonl"]  # the run would name it
+
+    adapter = train_plain_lora(tiny_model_dir, Path(os.environ["LAB_HOME"]) / "adapters" / "plain")
+    notice = client.predict(str(adapter), "", "mine", api_name="/run_import")
+    run_id = re.search(r"run (\S+) \(lora on", notice).group(1)
+    assert run_id in [row[0] for row in client.predict(api_name="/runs")["data"]]
+    html, rows = client.predict([run_id], "Hello", 4, 0, 1, 50, 1, 0, api_name="/compare")
+    assert set(rows[0]["answers"]) == {"base", run_id}
+    with pytest.raises(Exception, match="outside the folders"):
+        client.predict("/etc", "", "", api_name="/run_import")
+    with pytest.raises(Exception, match="has no adapter_config.json"):
+        client.predict(str(adapter.parent), "", "", api_name="/run_import")

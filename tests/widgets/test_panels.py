@@ -199,3 +199,18 @@ def test_experiment_panel_shows_bad_rates_as_one_error(home, tiny_model_dir):
     panel.start_button.click()
     assert panel.message.value.count("Error:") == 1 and "Learning-rate factors must be numbers" in panel.message.value
     assert lab.list_experiments() == [] and list_runs() == []
+
+
+def test_runs_panel_imports_an_adapter_and_refuses_a_folder_without_one(home, tiny_model_dir):
+    from tests.plain_peft import train_plain_lora
+
+    adapter = train_plain_lora(tiny_model_dir, home / "adapters" / "plain")
+    panel = RunsPanel()
+    panel.import_path.value = str(adapter)
+    panel.import_button.click()
+    assert panel.message.value == "" and "Imported as run" in panel.notice.value
+    assert panel.chosen.value == list_runs()[0].id and list_runs()[0].status()["imported"] == str(adapter)
+
+    panel.import_path.value = str(adapter.parent)
+    panel.import_button.click()
+    assert "has no adapter_config.json" in panel.message.value and len(list_runs()) == 1
