@@ -358,3 +358,19 @@ def test_processes_and_strategy_reach_the_core_from_every_face(capsys, lab_home)
     panel.start_button.click()
     assert message in panel.message.value
     assert list_runs() == []
+
+
+def test_import_an_adapter(capsys, lab_home, tiny_model_dir):
+    from tests.plain_peft import train_plain_lora
+
+    adapter = train_plain_lora(tiny_model_dir, lab_home / "adapters" / "plain")  # inside LAB_HOME: the app may read it
+    runs = RunsPanel()
+    runs.import_path.value = str(adapter)
+    imported = [cli(capsys, "import", adapter, "--json")[0]["id"],
+                re.search(r"run (\S+) \(", page(app.run_import, str(adapter), "", "")[0]).group(1),
+                panel(runs, runs.import_adapter)[0]["id"]]
+    assert sorted(imported) == sorted(r.id for r in list_runs()) and len(set(imported)) == 3
+    runs.import_path.value = str(adapter.parent)
+    errors = {cli(capsys, "import", adapter.parent)[1], page(app.run_import, str(adapter.parent), "", "")[1],
+              panel(runs, runs.import_adapter)[1]}
+    assert errors == {f"{adapter.parent} has no adapter_config.json."}
