@@ -211,6 +211,20 @@ def test_choosing_a_method_or_task_takes_its_recipe_and_tensorboard_reaches_the_
     assert handlers._plan(*inputs, True).report_to == "tensorboard" and handlers._plan(*inputs).report_to == "none"
 
 
+def test_a_merged_download_says_merging_then_gives_the_zip_and_its_size(client, tiny_runs):
+    from lab.runs.store import runs_root
+
+    for name in ("lora", "prompt_tuning"):
+        shutil.copytree(tiny_runs[name].path, runs_root() / tiny_runs[name].id)
+    job = client.submit([tiny_runs["lora"].id], api_name="/run_merge")
+    archive, notice = job.result()
+    (first_file, first_notice), *_ = job.outputs()  # the generator's first yield, before the base loads
+    assert first_file is None and first_notice.startswith("Merging")
+    assert str(archive).endswith("-merged.zip") and "KiB" in notice and "Warning" not in notice
+    with pytest.raises(Exception, match="cannot be merged"):
+        client.predict([tiny_runs["prompt_tuning"].id], api_name="/run_merge")
+
+
 def test_an_upload_is_kept_and_an_adapter_imported_from_the_runs_tab(client, tiny_model_dir):
     import os
     from pathlib import Path

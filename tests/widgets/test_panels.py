@@ -201,6 +201,19 @@ def test_experiment_panel_shows_bad_rates_as_one_error(home, tiny_model_dir):
     assert lab.list_experiments() == [] and list_runs() == []
 
 
+def test_runs_panel_downloads_a_merged_model_and_says_its_size(home, tiny_runs):
+    import shutil
+    import zipfile
+
+    shutil.copytree(tiny_runs["lora"].path, home / "workspace" / "runs" / tiny_runs["lora"].id)
+    panel = RunsPanel()
+    panel.chosen.value = tiny_runs["lora"].id
+    panel.merge_button.click()
+    assert panel.message.value == "" and "KiB" in panel.notice.value and "-merged.zip" in panel.notice.value
+    path = panel.notice.value.split("<code>")[1].split("</code>")[0]
+    assert "model.safetensors" in zipfile.ZipFile(path).namelist()
+
+
 def test_runs_panel_imports_an_adapter_and_refuses_a_folder_without_one(home, tiny_model_dir):
     from tests.plain_peft import train_plain_lora
 
