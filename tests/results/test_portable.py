@@ -68,6 +68,8 @@ def test_a_merged_export_carries_the_portable_card_and_its_size(tiny_runs, tiny_
     assert "library_name: transformers" in card and f"base_model: {tiny_model_dir.name}" in card
     assert "## Before and after" in card and 'AutoModelForCausalLM.from_pretrained(".")' in card
     assert not [p for p in local_paths(run, tiny_model_dir) if p in card]
+    whole = lab.export_run(str(tiny_runs["full"].path), str(tmp_path / "full"), merge=True)
+    assert "nothing to merge" in whole["warnings"][0] and (tmp_path / "full" / "model.safetensors").exists()
 
 
 def test_merging_a_quantised_run_warns_and_a_prompt_tuning_run_is_refused(tiny_runs, tmp_path):
