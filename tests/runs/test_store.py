@@ -15,8 +15,10 @@ def run(tmp_path, lab_home):
 
 
 def test_a_new_run_is_queued_with_its_config(run):
+    from lab.data.fingerprint import data_sha256
+
     assert run.state == "queued"
-    assert TrainConfig.from_dict(run.config) == TrainConfig()
+    assert TrainConfig.from_dict(run.config) == TrainConfig(data_sha256=data_sha256("sample_data"))  # recorded
 
 
 def test_readers_skip_a_half_written_last_event(run):
