@@ -159,7 +159,7 @@ def load_snippet(run: Run, kind: str, base: str) -> str:
                 f'model = {auto}.from_pretrained(".")\ntokenizer = AutoTokenizer.from_pretrained(".")\n```')
     where = (f"`{base}` is fetched from the Hugging Face hub; offline, pass a local copy's folder instead."
              if "/" in base else f"`{base}` names a local model folder, not a hub id: run this beside a folder of "
-             "that name, or pass its path as below.")
+             "that name, or give its path where the code names it.")
     if classify:
         labels = ((run.events("start") or [{}])[-1].get("data") or {}).get("labels") or []
         return (f"Run this in the unzipped folder (or give its path). {where}\n\n```python\n"
