@@ -83,7 +83,7 @@ def serve(run_ids, host: str = "127.0.0.1", port: int | None = None, share: bool
         return SERVING[key].share_url or SERVING[key].local_url
     demo = build_demo(runs).queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, prevent_thread_lock=not block,
-                quiet=not block, css=CSS)
+                quiet=not block, css=CSS, run_history=False)  # a visitor's browser keeps no record
     if not block:
         SERVING[key] = demo
     return demo.share_url or demo.local_url

@@ -132,3 +132,40 @@ def test_an_experiment_of_three_methods_and_its_leaderboard_after_a_reload(page,
     page.get_by_role("tab", name="Experiments").click()
     page.get_by_text("3 of 3 runs ended").wait_for(timeout=30_000)
     assert page.locator("table.lab-leaderboard tr").count() == 4
+
+
+def test_a_demo_of_a_finished_run_chats_and_shows_only_that_run(page, tiny_runs, tmp_path):
+    """`lab demo`'s page in a browser: pick an example prompt, chat, tick the base answer; no lab controls."""
+    import os
+
+    from apps import demo as demo_page
+
+    run = tiny_runs["lora"]
+    shutil.copytree(run.path, os.path.join(os.environ["LAB_HOME"], "workspace", "runs", run.id), dirs_exist_ok=True)
+    url = demo_page.serve([run.id])
+    demo = page.context.browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        demo.goto(url)
+        demo.get_by_text("A tuned model").wait_for(timeout=30_000)
+        demo.get_by_text("the base: validation loss").first.wait_for(timeout=30_000)  # the report, open
+        examples = demo.locator(".gallery-item, [data-testid='dataset'] button, table.table tbody tr")
+        examples.first.wait_for(timeout=30_000)
+        examples.first.click()
+        message = demo.get_by_label("message", exact=True)
+        sync_api.expect(message).to_have_value(re.compile(r"\S"), timeout=30_000)  # the prompt, ready to send
+        demo.screenshot(path=str(tmp_path / "demo-start.png"), full_page=True)
+        message.press("Enter")
+        answers = demo.locator("[data-testid='bot']")
+        sync_api.expect(answers).to_have_count(1, timeout=60_000)
+        demo.get_by_label("show the base model's answer").check()
+        message.fill("Hello there")
+        message.press("Enter")
+        sync_api.expect(answers).to_have_count(3, timeout=60_000)  # the tuned model's second, the base's first
+        assert demo.get_by_text("base model", exact=True).is_visible()
+        demo.screenshot(path=str(tmp_path / "demo.png"), full_page=True)
+        for lab_only in ("Train", "Runs", "Delete", "Start", "Download adapter (zip)"):
+            assert demo.get_by_role("button", name=lab_only, exact=True).count() == 0
+            assert demo.get_by_role("tab", name=lab_only, exact=True).count() == 0
+    finally:
+        demo.close()
+        demo_page.SERVING.pop((run.id,)).close()
