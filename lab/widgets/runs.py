@@ -29,6 +29,8 @@ class RunsPanel(Panel):
         self.download_button = w.Button(description="Download (zip)")
         self.merge_button = w.Button(description="Download merged (zip)",
                                      tooltip="LoRA/IA3 merged onto an fp32 copy of the base: a plain model")
+        self.demo_button = w.Button(description="Demo", tooltip="a page of this run only (chat, its report) "
+                                     "to show others")
         self.notice = w.HTML()
         self.details = w.HTML()
         self.confirm = w.Checkbox(description="Yes, delete it")
@@ -41,13 +43,14 @@ class RunsPanel(Panel):
                           self.chosen,
                           w.HBox([self.follow_button, self.stop_button, self.resume_button, self.download_button,
                                   self.merge_button]),
-                          self.notice, self.details, w.HBox([self.confirm, self.delete_button]),
+                          self.demo_button, self.notice, self.details, w.HBox([self.confirm, self.delete_button]),
                           w.HBox([self.import_path, self.import_base, self.import_button])])
         self.on_click(self.refresh_button, self.refresh)
         self.on_click(self.follow_button, self.follow)
         self.on_click(self.stop_button, self.stop)
         self.on_click(self.resume_button, self.resume)
         self.on_click(self.download_button, self.download)
+        self.on_click(self.demo_button, self.demo)
         self.on_click(self.merge_button, self.merge)
         self.on_click(self.delete_button, self.delete)
         self.on_click(self.import_button, self.import_adapter)
@@ -107,6 +110,14 @@ class RunsPanel(Panel):
             self.notice.value = ""
         self.notice.value = exports_view.html(result)
         return result
+
+    def demo(self) -> str:
+        """Serve a demo of the chosen run on this machine (the page `lab demo` serves); its link in the notice."""
+        from apps.demo import serve  # the demo is a Gradio page, served from the notebook's own process
+
+        url = serve([self.chosen.value])
+        self.notice.value = f'A demo of {self.chosen.value}: <a href="{url}" target="_blank">{url}</a>'
+        return url
 
     def delete(self) -> None:
         self.notice.value = runs_view.deleted(lab.delete_run(self.chosen.value, self.confirm.value))

@@ -227,3 +227,25 @@ def test_runs_panel_imports_an_adapter_and_refuses_a_folder_without_one(home, ti
     panel.import_path.value = str(adapter.parent)
     panel.import_button.click()
     assert "has no adapter_config.json" in panel.message.value and len(list_runs()) == 1
+
+
+def test_runs_panel_serves_a_demo_of_the_chosen_run(home, tiny_runs):
+    import shutil
+    import urllib.request
+
+    from apps import demo as demo_page
+
+    run = tiny_runs["lora"]
+    shutil.copytree(run.path, home / "workspace" / "runs" / run.id)
+    panel = RunsPanel()
+    panel.chosen.value = None
+    panel.demo_button.click()
+    assert "No run chosen" in panel.message.value  # one message, nothing served
+    panel.chosen.value = run.id
+    panel.demo_button.click()
+    try:
+        url = panel.notice.value.split('href="')[1].split('"')[0]
+        assert urllib.request.urlopen(url, timeout=10).status == 200 and run.id in panel.notice.value
+        assert panel.message.value == ""
+    finally:
+        demo_page.SERVING.pop((run.id,)).close()
