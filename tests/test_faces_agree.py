@@ -268,6 +268,27 @@ def test_export_and_download(capsys, store, tmp_path):
     assert errors == {"No run 'no-such-run'."}
 
 
+
+def test_demo(capsys, store, monkeypatch):
+    from apps import demo as demo_page
+
+    served = []
+
+    def serve(runs, *flags, **options):  # every face starts the same page; here nothing is served
+        served.append(runs.ids if isinstance(runs, lab.DemoRuns) else lab.DemoRuns(runs).ids)
+        return "http://127.0.0.1:9/"
+
+    monkeypatch.setattr(demo_page, "serve", serve)
+    run, classify = store["chat"], store["classify"]
+    runs = RunsPanel()
+    runs.chosen.value = run
+    cli(capsys, "demo", run), page(demo_page.open_demo, [run]), panel(runs, runs.demo)
+    assert served == [[run]] * 3
+    runs.chosen.value = classify
+    errors = {cli(capsys, "demo", classify)[1], page(demo_page.open_demo, [classify])[1], panel(runs, runs.demo)[1]}
+    assert errors == {f"Run {classify} is a classify run."}
+
+
 CASES = {
     "unknown model": dict(model="no-such-model", data="sample_data", lr=2e-4, settings=""),
     "absurd learning rate": dict(model="tiny-random-llama", data="sample_data", lr=1e3, settings=""),
