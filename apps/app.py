@@ -12,6 +12,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 import lab  # noqa: E402
+from apps import demo as demo_page  # noqa: E402
 from apps import handlers as h  # noqa: E402
 from lab import defaults as d  # noqa: E402
 
@@ -157,6 +158,10 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     run_stop = gr.Button("Stop this run")
                     run_resume = gr.Button("Resume this run")
                 run_notice = gr.Markdown()
+                with gr.Row():
+                    demo_button = gr.Button("Open a demo of the chosen runs")
+                    demo_link = gr.Markdown()  # its URL: a page with chat and the report only, to show others
+                demo_button.click(demo_page.open_demo, chosen, demo_link, api_name="run_demo")
                 curve_x = gr.Radio(h.CURVE_AXES, value="step", label="x axis")
                 run_chart = gr.Plot(label="loss of the chosen runs")
                 run_report = gr.HTML()  # the first chosen run's before/after report

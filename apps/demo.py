@@ -8,6 +8,8 @@ training, deletion, upload or file path (docs/ARCHITECTURE.md, "The demo's contr
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -19,6 +21,7 @@ from lab.present import report as report_view  # noqa: E402
 
 CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"  # the report
 SERVING: dict[tuple[str, ...], gr.Blocks] = {}  # the demos this process serves in the background, by their runs
+STARTING = threading.Lock()  # two clicks at once start one server
 
 
 def build_demo(run_ids) -> gr.Blocks:
@@ -69,6 +72,13 @@ def build_demo(run_ids) -> gr.Blocks:
     return demo
 
 
+def start(runs: lab.DemoRuns, host: str, port: int | None, share: bool, auth, block: bool) -> gr.Blocks:
+    demo = build_demo(runs).queue(default_concurrency_limit=4)
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, prevent_thread_lock=not block,
+                quiet=not block, css=CSS, run_history=False)  # a visitor's browser keeps no record
+    return demo
+
+
 def serve(run_ids, host: str = "127.0.0.1", port: int | None = None, share: bool = False, auth=None,
           block: bool = False) -> str:
     """Serve the demo of these runs (ids or a checked `lab.DemoRuns`) and return its URL, the public one when
@@ -78,15 +88,17 @@ def serve(run_ids, host: str = "127.0.0.1", port: int | None = None, share: bool
     if share and not auth:
         raise lab.LabError("A shared demo needs a login.", "A share link is public: anyone with it could chat.",
                            "Pass auth, or serve it on this machine only.")
+    if block:
+        demo = start(runs, host, port, share, auth, block=True)
+        return demo.share_url or demo.local_url
     key = tuple(runs.ids)
-    if not block and key in SERVING:
-        return SERVING[key].share_url or SERVING[key].local_url
-    demo = build_demo(runs).queue(default_concurrency_limit=4)
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, prevent_thread_lock=not block,
-                quiet=not block, css=CSS, run_history=False)  # a visitor's browser keeps no record
-    if not block:
-        SERVING[key] = demo
-    return demo.share_url or demo.local_url
+    with STARTING:
+        if key not in SERVING:
+            # Inside a request of the app, Gradio would make the page's components mere updates (its rule for
+            # components created in an event): build and start it in a thread of its own.
+            with ThreadPoolExecutor(max_workers=1) as own_thread:
+                SERVING[key] = own_thread.submit(start, runs, host, port, share, auth, False).result()
+    return SERVING[key].share_url or SERVING[key].local_url
 
 
 @shows_errors

@@ -7,7 +7,7 @@ a user, a notebook or a face needs, by name (the faces import nothing else from 
     lab.wait(run["id"]); lab.compare([run["id"]], "What is AI?")
 """
 
-from lab.actions import (BASE, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
+from lab.actions import (BASE, DemoRuns, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
                          describe_method, describe_model, describe_models, download_merged, download_run, estimate_run, evaluate, export_run,
                          experiment, experiment_ids, list_experiments, plan_experiment, start_experiment,
                          stop_experiment,
@@ -25,7 +25,7 @@ from lab.runs.config import STRATEGIES, TASKS, TrainConfig
 from lab.system import system_info
 
 __all__ = [
-    "BASE", "DEFAULT_MODEL", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
+    "BASE", "DEFAULT_MODEL", "DemoRuns", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
     "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
     "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_merged", "download_run",
     "estimate_run", "evaluate", "experiment", "experiment_ids", "export_run", "list_experiments",

@@ -10,7 +10,7 @@ from lab.cli.common import print_error
 from lab import LabError
 
 COMMANDS = ("info", "models", "load", "chat", "data", "train", "runs", "experiment", "eval", "compare", "predict", "export",
-            "imports", "app")
+            "imports", "app", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -106,17 +106,23 @@ def test_local_paths_are_cut_to_their_last_name():
         'from_pretrained("adapter") and run; 2 / 3 and/or key')
 
 
-def test_the_apps_button_serves_one_demo_per_set_of_runs(workspace, tiny_runs):
+def test_the_apps_runs_tab_serves_one_demo_per_set_of_runs(workspace, tiny_runs):
     import urllib.request
 
     from apps import demo as demo_page
+    from apps.app import build
 
-    link = demo_page.open_demo([tiny_runs["lora"].id])
-    url = demo_page.serve([tiny_runs["lora"].id])  # the second click: the same server
+    app = build()
+    app.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True)
+    client = gradio_client.Client(app.local_url, verbose=False)
+    run_id = tiny_runs["lora"].id
     try:
-        assert f"]({url})" in link and url.startswith("http://127.0.0.1:")
+        link = client.predict([run_id], api_name="/run_demo")
+        url = demo_page.serve([run_id])  # a second click: the same server
+        assert f"]({url})" in link and url.startswith("http://127.0.0.1:") and url != app.local_url
         assert urllib.request.urlopen(url, timeout=10).status == 200
         with pytest.raises(Exception, match="No run 'no-such-run'"):
-            demo_page.open_demo(["no-such-run"])
+            client.predict(["no-such-run"], api_name="/run_demo")
     finally:
-        demo_page.SERVING.pop((tiny_runs["lora"].id,)).close()
+        demo_page.SERVING.pop((run_id,)).close()
+        app.close()
