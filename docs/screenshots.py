@@ -1,9 +1,10 @@
 """The README's screenshots, taken from the app on the default model with the form's defaults, as a new user
 meets it: the Train tab mid-run (samples moving), the report when the run completes, and after a page reload the
 Runs tab with that run and a stopped one overlaid (about ten minutes on a laptop CPU); with `experiment`, the
-Experiments tab's leaderboard of three methods, each at its recipe (about five minutes).
+Experiments tab's leaderboard of three methods, each at its recipe (about five minutes); with `demo`, `lab demo`'s
+page of a run trained with the form's defaults: an example prompt answered by the tuned and the base model.
 
-    .venv/bin/python docs/screenshots.py [experiment]     (needs Debian's chromium: make browser)
+    .venv/bin/python docs/screenshots.py [experiment | demo]     (needs Debian's chromium: make browser)
 """
 
 import os
@@ -16,7 +17,7 @@ DOCS = Path(__file__).resolve().parent
 os.environ["LAB_WORKSPACE"] = tempfile.mkdtemp(prefix="lab-screenshots-")  # runs stay out of the user's store
 sys.path.insert(0, str(DOCS.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 import lab  # noqa: E402
 from apps.app import CSS, build  # noqa: E402
@@ -39,8 +40,38 @@ def experiment(page) -> None:
     shoot(page, "app-experiment.png")
 
 
+def demo_page(browser) -> None:
+    from apps.demo import SERVING, serve
+
+    run = lab.start_run(lab.plan_run())["id"]  # the form's defaults, as Start in the app
+    assert lab.wait(run) == "completed", run
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(serve([run]))
+    page.get_by_text("the base: validation loss").first.wait_for(timeout=MINUTES)  # the report
+    page.locator(".gallery-item").first.click()  # the first example prompt
+    message = page.get_by_label("message", exact=True)
+    expect(message).not_to_have_value("", timeout=MINUTES)
+    page.get_by_label("show the base model's answer").check()
+    message.press("Enter")
+    answers = page.locator("[data-testid='bot']")
+    expect(answers).to_have_count(2, timeout=10 * MINUTES)  # the tuned model's, then the base model's
+    shown = None
+    while shown != answers.last.inner_text():  # the base model's answer has stopped growing
+        shown = answers.last.inner_text()
+        page.wait_for_timeout(2000)
+    shoot(page, "app-demo.png")
+    SERVING.pop((run,)).close()
+
+
 def main() -> None:
     lab.quiet_libraries()  # as `lab app` does
+    if sys.argv[1:] == ["demo"]:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=["--headless", "--no-sandbox", "--disable-gpu"])
+            demo_page(browser)
+            browser.close()
+        return
     demo = build()
     demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", quiet=True, css=CSS)
     with sync_playwright() as p:
