@@ -49,7 +49,7 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("train", help="start a tuning run (in its own process)")
     parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON; flags override it")
     for f in fields(TrainConfig):
-        if f.name != "method_params":
+        if f.name not in ("method_params", *TrainConfig.FILLED_IN):
             parser.add_argument(_flag(f.name), dest=f.name, type=_type_of(f.default, f.type),
                                 default=None, help=f"{f.metadata['help']} ({f.default})")
     group = parser.add_argument_group("method settings (see `lab train --help`; only the chosen method's apply)")
@@ -68,7 +68,7 @@ def add_parser(subparsers) -> None:
 def config_from_args(args) -> TrainConfig:
     base = TrainConfig.from_file(args.config).to_dict() if args.config else {}
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
-                 if f.name != "method_params" and getattr(args, f.name) is not None}
+                 if f.name not in ("method_params", *TrainConfig.FILLED_IN) and getattr(args, f.name) is not None}
     method_params = dict(base.get("method_params") or {})
     method = overrides.get("method", base.get("method", lab.defaults.METHOD))
     own = {f.name for f in fields(METHODS[method])} if method in METHODS else set()

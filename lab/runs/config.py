@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import ClassVar
 
 from lab.errors import LabError, from_known_fields
 from lab.methods import METHODS, MethodConfig, build_method
@@ -23,6 +24,7 @@ def setting(default, help: str):
 
 @dataclass
 class TrainConfig:
+    FILLED_IN: ClassVar[tuple[str, ...]] = ("precision_reason", "data_sha256")  # the lab's, never a user's flag
     task: str = setting("chat", "chat (instruction tuning of the causal LM) or classify (text -> label)")
     model: str = setting(DEFAULT_MODEL, "registry name, local folder or hub id")
     precision: str = setting("auto", f"base model precision: {', '.join(PRECISIONS)} (auto: the fastest that fits "

@@ -3,11 +3,11 @@ Nothing in the folder names this machine: the base is its public id, the data it
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 from pathlib import Path
 
+from lab.data.fingerprint import data_sha256
 from lab.runs.store import Run, read_json
 
 VERSIONED = ("torch", "transformers", "peft", "lab")
@@ -64,28 +64,11 @@ def name_public_base(adapter_config: Path, base: str) -> None:
 
 def data_fingerprint(data: str | None, recorded: str | None = None) -> tuple[str, str | None]:
     """The data's file or folder name (never its path: an upload's lies in a temporary folder) and its sha256: the
-    one recorded when the run started, else of the file, or of the folder's files (hidden ones left out) with
-    their relative names, as lab.data.fingerprint computes it. None when the data is not on this machine."""
+    one recorded when the run started, else the data's own. None when the data is not on this machine."""
     if not data:
         return "no data recorded", recorded
     path = Path(data)
-    if recorded or not path.exists():
-        return path.name, recorded
-    if path.is_file():
-        return path.name, file_sha256(path)
-    digest = hashlib.sha256()
-    for file in sorted(f for f in path.rglob("*")
-                       if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)):
-        digest.update(f"{file.relative_to(path).as_posix()}\0{file_sha256(file)}\n".encode())
-    return path.name, digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return path.name, recorded or (data_sha256(path) if path.exists() else None)
 
 
 def versions() -> str:
