@@ -207,14 +207,18 @@ def list_runs(root: str | Path | None = None) -> list[Run]:
 
 def get_run(ref: str | Path, root: str | Path | None = None) -> Run:
     """A run by folder path, id, or unique id prefix/suffix."""
-    if Path(ref).is_dir() and Run(ref).exists():
-        return Run(ref)
+    try:
+        if Path(ref).is_dir() and Run(ref).exists():
+            return Run(ref)
+    except OSError:  # longer than a folder name may be (ENAMETOOLONG): no run folder has it
+        pass
     matches = [r for r in list_runs(root) if r.id == ref or r.id.startswith(str(ref)) or r.id.endswith(str(ref))]
     if len(matches) == 1:
         return matches[0]
+    shown = str(ref) if len(str(ref)) <= 60 else f"{str(ref)[:60]}…"  # a run id is a folder name: short
     if not matches:
-        raise LabError(f"No run '{ref}'.", f"Nothing matches in {runs_root(root)}.", "See `lab runs` for the run ids.")
-    raise LabError(f"'{ref}' matches {len(matches)} runs.", ", ".join(r.id for r in matches[:5]), "Give more of the id.")
+        raise LabError(f"No run '{shown}'.", f"Nothing matches in {runs_root(root)}.", "See `lab runs` for the run ids.")
+    raise LabError(f"'{shown}' matches {len(matches)} runs.", ", ".join(r.id for r in matches[:5]), "Give more of the id.")
 
 
 def queue_position(run: Run, root: str | Path | None = None) -> int | None:
