@@ -18,16 +18,33 @@ def _public(summary: dict) -> dict:
 
 
 def list_runs(task: str | None = None, finished: bool = False) -> list[dict]:
-    """Every run newest first, with its queue position while it waits; only `task`'s runs (chat or classify)
-    when given, only runs with a saved result when `finished`."""
+    """Every run newest first (a damaged one too, with what is wrong and what to do), with its queue position and
+    the run it waits for while it waits; only `task`'s runs (chat or classify) when given, only runs with a saved
+    result when `finished`."""
     rows = []
     for run in store.list_runs():
         if task not in (None, run.config.get("task", "chat")):
             continue
         if finished and not (run.adapter_dir / "README.md").exists():
             continue
-        rows.append({**run.summary(), "queue_position": store.queue_position(run)})
+        summary = run.summary()
+        queued = summary["state"] == "queued"
+        rows.append({**summary, "queue_position": store.queue_position(run) if queued else None,
+                     "waiting_for": waiting_for(run) if queued else None})
     return rows
+
+
+def waiting_for(run: store.Run) -> dict | None:
+    """The run that holds the device a queued run waits for: {run, workspace} (workspace None when it is the
+    queued run's own)."""
+    from lab.models.loading import default_device
+    from lab.runs.worker import device_holder
+
+    holder = device_holder(default_device())
+    if not holder or holder["run"] == run.id:
+        return None
+    runs_folder = Path(holder["path"]).parent
+    return {"run": holder["run"], "workspace": None if runs_folder == run.path.parent else str(runs_folder)}
 
 
 def run_ids(task: str | None = None, finished: bool = False) -> list[str]:

@@ -9,6 +9,7 @@ from lab.actions import defaults
 from lab.actions.data import data_path
 from lab.actions.inputs import chosen, parse_settings, real, whole
 from lab.actions.models import model_name
+from lab.actions.runs import waiting_for
 from lab.errors import LabError
 from lab.methods import METHODS
 from lab.runs import TrainConfig, get_run, launcher
@@ -98,10 +99,12 @@ def stop_run(run_id: str) -> dict:
 
 
 def resume_run(run_id: str) -> dict:
-    """Continue a stopped or failed run from its last complete checkpoint."""
+    """Continue a stopped, failed or damaged run from its newest whole checkpoint: `checkpoint` its name (None: the
+    start), `passed` the newer checkpoints it passed over, each {checkpoint, missing}."""
     run = launcher.resume_run(chosen(run_id, "stopped or failed run")[0])
     checkpoint = run.last_checkpoint()
-    return {**run.summary(), "checkpoint": checkpoint.name if checkpoint else None}
+    return {**run.summary(), "checkpoint": checkpoint.name if checkpoint else None,
+            "passed": [{"checkpoint": c.name, "missing": gaps} for c, gaps in run.passed_checkpoints()]}
 
 
 def latest_active_run() -> str | None:
@@ -113,21 +116,6 @@ def latest_run() -> str | None:
     """What the Train tab and panel show when no run is chosen: the newest active run, else the newest run (a
     finished run stays in view until the user starts another)."""
     return latest_active_run() or next((r.id for r in list_runs()), None)
-
-
-def waiting_for(run) -> dict | None:
-    """The run that holds the device a queued run waits for: {run, workspace} (workspace None when it is the
-    queued run's own)."""
-    from pathlib import Path
-
-    from lab.models.loading import default_device
-    from lab.runs.worker import device_holder
-
-    holder = device_holder(default_device())
-    if not holder or holder["run"] == run.id:
-        return None
-    runs_folder = Path(holder["path"]).parent
-    return {"run": holder["run"], "workspace": None if runs_folder == run.path.parent else str(runs_folder)}
 
 
 def progress(run_id: str | None = None) -> dict | None:

@@ -10,7 +10,7 @@ from lab.errors import LabError
 from lab.home import BUNDLED_SAMPLE_DATA
 from lab.runs.config import TrainConfig
 from lab.runs.distributed import worker_command
-from lab.runs.store import ACTIVE, Run, create_run, get_run
+from lab.runs.store import ACTIVE, Run, create_run, get_run, json_problem, runs_folder_lock
 
 
 def resolve_data(data: str) -> str:
@@ -63,14 +63,26 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: 
 
 def stop_run(ref: str | Path, root=None) -> Run:
     run = get_run(ref, root)
-    if run.state not in ACTIVE:
-        raise LabError(f"Run {run.id} is not running (it is {run.state}).", "", "Nothing to stop.")
-    run.request_stop()
+    with runs_folder_lock(run):
+        if run.state not in ACTIVE:
+            raise LabError(f"Run {run.id} is not running (it is {run.state}).", "", "Nothing to stop.")
+        run.request_stop()
     return run
 
 
 def resume_run(ref: str | Path, root=None) -> Run:
+    """Continue a stopped, failed or damaged run from its newest whole checkpoint (the start when it has none)."""
     run = get_run(ref, root)
+    with runs_folder_lock(run):  # not resumed while another face deletes or resumes it
+        check_resumable(run)
+        (run.path / "stop").unlink(missing_ok=True)
+        (run.path / "eval.json").unlink(missing_ok=True)  # the report of the stop; the resumed run writes its own
+        run.set_status("queued", pid=None)
+    spawn_worker(run, resume=True)
+    return run
+
+
+def check_resumable(run: Run) -> None:
     state = run.state
     if state in ACTIVE:
         raise LabError(f"Run {run.id} is already {state}.", "", "Wait for it, or stop it first.")
@@ -81,9 +93,12 @@ def resume_run(ref: str | Path, root=None) -> Run:
     if state == "completed":
         raise LabError(f"Run {run.id} is already completed.", "It trained to its last step.",
                        "Start a new run (with more steps) to train further.")
+    if problem := json_problem(run.path / "config.json"):
+        raise LabError(f"Run {run.id} cannot be resumed: {problem}.",
+                       "config.json holds the run's settings (model, method, data); nothing can continue without them.",
+                       f"Delete it (`lab delete {run.id}`) and start a new run.")
+    if run.checkpoints() and not run.last_checkpoint():
+        lacks = "; ".join(f"{c.name} has no {', '.join(gaps)}" for c, gaps in run.passed_checkpoints())
+        raise LabError(f"Run {run.id} has no whole checkpoint to resume from.", f"{lacks}.",
+                       f"Delete it (`lab delete {run.id}`) and start a new run.")
     run.train_config().check_data()  # changed or gone data: one clear error here, not a failed worker later
-    (run.path / "stop").unlink(missing_ok=True)
-    (run.path / "eval.json").unlink(missing_ok=True)  # the report of the stop; the resumed run writes its own
-    run.set_status("queued", pid=None)
-    spawn_worker(run, resume=True)
-    return run

@@ -13,18 +13,31 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
 import shutil
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from lab.errors import LabError
 from lab.home import lab_home
 
 ACTIVE = ("queued", "running", "stopping")
-FINAL = ("stopped", "completed", "failed")
+FINAL = ("stopped", "completed", "failed", "damaged")  # damaged: reported by readers, never recorded
+RECORDS = ("config.json", "status.json", "events.jsonl", "checkpoints", "adapter")  # any of them makes a run folder
+RESULT_WEIGHTS = ("adapter_model.safetensors", "model.safetensors", "model.safetensors.index.json")
+# what a Trainer checkpoint holds to resume exactly, each part by the names it may have (FSDP's are folders)
+CHECKPOINT_PARTS = {
+    "weights": (*RESULT_WEIGHTS, "pytorch_model_fsdp*"),
+    "optimizer state": ("optimizer.pt", "optimizer.bin", "optimizer_*"),
+    "scheduler state": ("scheduler.pt",),
+    "trainer state": ("trainer_state.json",),
+    "random state": ("rng_state.pth", "rng_state_*.pth"),
+}
 
 
 def workspace() -> Path:
@@ -37,7 +50,7 @@ def runs_root(root: str | Path | None = None) -> Path:
 
 def write_json_atomic(path: Path, data) -> None:
     """Write beside the target and rename over it: readers see the old or the new file, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one per writing thread
     tmp.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     os.replace(tmp, path)
 
@@ -47,6 +60,49 @@ def read_json(path: Path, default=None):
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return default
+
+
+def json_problem(path: Path) -> str | None:
+    """What is wrong with a JSON record, in words (None when it reads)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return f"{path.name} is missing"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"{path.name} cannot be read ({exc})"
+    if not text.strip():
+        return f"{path.name} is empty"
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError:
+        return f"{path.name} is half-written (not valid JSON)"
+    return None if isinstance(record, dict) else f"{path.name} is not a JSON object"
+
+
+def _holds(folder: Path, names) -> bool:
+    return any(p.is_dir() or p.stat().st_size > 0 for name in names for p in folder.glob(name))
+
+
+def checkpoint_gaps(folder: Path) -> list[str]:
+    """The parts a Trainer checkpoint lacks, in words; empty when it is whole (resume restores it exactly)."""
+    gaps = [part for part, names in CHECKPOINT_PARTS.items() if not _holds(folder, names)]
+    if "trainer state" not in gaps and read_json(folder / "trainer_state.json") is None:
+        gaps.append("trainer state")  # present but half-written
+    return gaps
+
+
+@contextmanager
+def runs_folder_lock(run: "Run"):
+    """Held around a check and a change of a run (stop, resume, delete), so two faces acting on one run at once
+    cannot, say, resume a run that is being deleted. Not re-entrant: never nest it."""
+    with open(run.path.parent / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not run.exists():  # deleted while this face waited for the lock
+                raise LabError(f"No run '{run.id}'.", "It was deleted meanwhile.", "See `lab runs` for the run ids.")
+            yield run
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -80,7 +136,8 @@ class Run:
 
     @property
     def config(self) -> dict:
-        return read_json(self.path / "config.json", {})
+        config = read_json(self.path / "config.json")
+        return config if isinstance(config, dict) else {}  # a damaged one reads as no settings
 
     def train_config(self):
         from lab.runs.config import TrainConfig
@@ -88,22 +145,44 @@ class Run:
         return TrainConfig.from_dict(self.config)
 
     def exists(self) -> bool:
-        return (self.path / "config.json").is_file()
+        """A run folder: it holds any of a run's records (a damaged run is still a run)."""
+        return any((self.path / name).exists() for name in RECORDS)
 
     # -- status ---------------------------------------------------------------------------------
     def status(self) -> dict:
-        """The status record; a run whose worker died without saying so is marked failed here."""
-        status = read_json(self.path / "status.json", {"state": "failed", "error": "status.json is missing"})
+        """The status record; a run whose worker died without saying so is marked failed here, and a run whose
+        records are damaged reads as `damaged` (see docs/ARCHITECTURE.md, Damaged records)."""
+        status = read_json(self.path / "status.json")
+        if not isinstance(status, dict) or status.get("state") not in ACTIVE or not pid_alive(status.get("pid")):
+            if damage := self.record_damage(status if isinstance(status, dict) else None):
+                return {**(status if isinstance(status, dict) else {}), "state": "damaged", **damage}
         if status.get("state") in ACTIVE and not pid_alive(status.get("pid")):
             waited = time.time() - status.get("updated", 0)
-            if status.get("pid") or waited > 60:  # a queued run gets a minute for its worker to start
+            # a queued run gets a minute for its worker to start; a record changed since this read (a resume) stands
+            if (status.get("pid") or waited > 60) and read_json(self.path / "status.json") == status:
                 status = self.set_status(
                     "failed",
                     error="The training process ended unexpectedly (killed, or out of memory).",
-                    hint=f"`lab resume {self.id}` continues from the last checkpoint"
-                    if self.last_checkpoint() else "Start the run again; no checkpoint was saved yet.",
+                    hint=f"`lab resume {self.id}` continues from {self.last_checkpoint().name}"
+                    if self.last_checkpoint() else "Start the run again; no whole checkpoint was saved yet.",
                 )
         return status
+
+    def record_damage(self, status: dict | None) -> dict | None:
+        """{error, hint} when the run's settings, status or saved result cannot be read; None when they can."""
+        problem = json_problem(self.path / "config.json") or json_problem(self.path / "status.json")
+        if not problem and status.get("state") in ("completed", "stopped") and self.adapter_dir.is_dir() \
+                and not _holds(self.adapter_dir, RESULT_WEIGHTS):
+            problem = f"The run {status['state']}, but adapter/ has no weights ({RESULT_WEIGHTS[0]} or model.safetensors)"
+        if not problem:
+            return None
+        if json_problem(self.path / "config.json"):
+            hint = f"config.json held the run's settings, so it cannot be resumed or loaded: `lab delete {self.id}`."
+        elif checkpoint := self.last_checkpoint():
+            hint = f"`lab resume {self.id}` continues from {checkpoint.name}, its newest whole checkpoint; or `lab delete {self.id}`."
+        else:
+            hint = f"No whole checkpoint to continue from: `lab delete {self.id}` and start a new run."
+        return {"error": f"{problem}.", "hint": hint}
 
     @property
     def state(self) -> str:
@@ -120,16 +199,52 @@ class Run:
     # -- events ---------------------------------------------------------------------------------
     def append_event(self, event: dict) -> None:
         line = json.dumps({"time": round(time.time(), 3), **event}, default=float) + "\n"
-        with open(self.path / "events.jsonl", "a", encoding="utf-8") as f:
-            f.write(line)  # one write per line; readers skip a trailing partial line
+        with open(self.path / "events.jsonl", "ab") as f:
+            if f.tell() and not self._ends_a_line():
+                line = "\n" + line  # after a torn line (a crash mid-write): this record stays whole on its own
+            f.write(line.encode("utf-8"))  # one write per line; readers skip a trailing partial line
+
+    def _ends_a_line(self) -> bool:
+        with open(self.path / "events.jsonl", "rb") as f:
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) == b"\n"
 
     def events(self, kind: str | None = None) -> list[dict]:
-        try:
-            lines = (self.path / "events.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-        except FileNotFoundError:
-            return []
-        events = [json.loads(line) for line in lines if line.endswith("\n") and line.strip()]
+        events = self._read_events()[0]
         return [e for e in events if kind is None or e.get("type") == kind]
+
+    def _read_events(self) -> tuple[list[dict], int]:
+        """The readable records, and how many lines were not (a torn last line: a writer mid-line, or damage)."""
+        try:
+            lines = (self.path / "events.jsonl").read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+        except FileNotFoundError:
+            return [], 0
+        events = []
+        for line in lines:
+            try:
+                event = json.loads(line) if line.endswith("\n") else None
+            except json.JSONDecodeError:
+                event = None
+            if isinstance(event, dict) and "type" in event:
+                events.append(event)
+        return events, sum(1 for line in lines if line.strip()) - len(events)
+
+    def damage(self, state: str) -> dict | None:
+        """Damage that leaves the run its state, {what, fix}: unreadable event lines (once no worker writes), and
+        newer checkpoints a resume passes over. None when there is none."""
+        whats, fixes = [], []
+        unreadable = self._read_events()[1] if state not in ACTIVE else 0
+        if unreadable:
+            whats.append(f"events.jsonl has {unreadable} unreadable line(s), skipped (a torn last line is the last "
+                         "record lost)")
+            fixes.append("Nothing to do: the rest of its history reads.")
+        passed = self.passed_checkpoints() if state in ("stopped", "failed") else []
+        if passed:
+            whats += [f"{c.name} is not whole (no {', '.join(gaps)})" for c, gaps in passed]
+            whole = self.last_checkpoint()
+            fixes.append(f"`lab resume {self.id}` continues from {whole.name}, the newest whole checkpoint."
+                         if whole else f"No whole checkpoint to resume from: `lab delete {self.id}`.")
+        return {"what": "; ".join(whats) + ".", "fix": " ".join(fixes)} if whats else None
 
     # -- control --------------------------------------------------------------------------------
     def request_stop(self) -> None:
@@ -138,10 +253,23 @@ class Run:
     def stop_requested(self) -> bool:
         return (self.path / "stop").exists()
 
+    def checkpoints(self) -> list[Path]:
+        """The Trainer's checkpoint folders, oldest first."""
+        found = [c for c in self.checkpoints_dir.glob("checkpoint-*") if c.is_dir() and c.name[11:].isdigit()]
+        return sorted(found, key=lambda c: int(c.name[11:]))
+
     def last_checkpoint(self) -> Path | None:
-        checkpoints = sorted(self.checkpoints_dir.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
-        complete = [c for c in checkpoints if (c / "trainer_state.json").is_file()]
-        return complete[-1] if complete else None
+        """The newest whole checkpoint: the one resume continues from."""
+        return next((c for c in reversed(self.checkpoints()) if not checkpoint_gaps(c)), None)
+
+    def passed_checkpoints(self) -> list[tuple[Path, list[str]]]:
+        """The checkpoints newer than the newest whole one, with what each lacks (resume passes over them)."""
+        passed = []
+        for checkpoint in reversed(self.checkpoints()):
+            if not (gaps := checkpoint_gaps(checkpoint)):
+                break
+            passed.append((checkpoint, gaps))
+        return passed
 
     def wait(self, timeout: float | None = None, poll: float = 1.0) -> str:
         """Block until the run is stopped, completed or failed (or timeout seconds pass); return its state."""
@@ -178,6 +306,7 @@ class Run:
             "created": status.get("created"),
             "error": status.get("error"),
             "hint": status.get("hint"),
+            "damage": self.damage(status.get("state")),
             "path": str(self.path),
         }
 
@@ -192,16 +321,18 @@ def create_run(config, root: str | Path | None = None) -> Run:
     from lab.data.fingerprint import data_sha256
 
     config.data_sha256 = data_sha256(config.data) if config.data and Path(config.data).exists() else None
-    run = Run(runs_root(root) / new_run_id(config.method))
-    run.path.mkdir(parents=True)
-    write_json_atomic(run.path / "config.json", config.to_dict())
-    run.set_status("queued", created=time.time(), pid=None)
-    return run
+    path = runs_root(root) / new_run_id(config.method)
+    staging = Run(path.with_name(f".{path.name}.creating"))  # built hidden, then renamed: no reader sees half a run
+    staging.path.mkdir(parents=True)
+    write_json_atomic(staging.path / "config.json", config.to_dict())
+    staging.set_status("queued", created=time.time(), pid=None)
+    os.rename(staging.path, path)
+    return Run(path)
 
 
 def list_runs(root: str | Path | None = None) -> list[Run]:
     base = runs_root(root)
-    runs = [Run(p) for p in base.iterdir() if p.is_dir()] if base.is_dir() else []
+    runs = [Run(p) for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")] if base.is_dir() else []
     return sorted((r for r in runs if r.exists()), key=lambda r: r.id, reverse=True)
 
 
@@ -231,8 +362,11 @@ def queue_position(run: Run, root: str | Path | None = None) -> int | None:
 
 def delete_run(ref: str | Path, root: str | Path | None = None) -> None:
     run = get_run(ref, root)
-    if run.state in ACTIVE:
-        raise LabError(f"Run {run.id} is {run.state}; it cannot be deleted now.",
-                       "Deleting the folder of a live run would crash its worker and lose its work.",
-                       f"Stop it first (`lab stop {run.id}`), then delete it.")
-    shutil.rmtree(run.path)
+    with runs_folder_lock(run):
+        if run.state in ACTIVE:
+            raise LabError(f"Run {run.id} is {run.state}; it cannot be deleted now.",
+                           "Deleting the folder of a live run would crash its worker and lose its work.",
+                           f"Stop it first (`lab stop {run.id}`), then delete it.")
+        doomed = run.path.with_name(f".{run.id}.deleting-{secrets.token_hex(2)}")
+        os.rename(run.path, doomed)  # gone from every listing at once; the files go after
+    shutil.rmtree(doomed)

@@ -24,7 +24,11 @@ def test_runs_table_shows_the_queue_position_and_rounds():
     failed = {**SUMMARY, "state": "failed", "queue_position": None, "error": "boom", "hint": "lab resume"}
     assert "error: boom  fix: lab resume" in runs.text([failed])
     done = {**SUMMARY, "state": "completed", "queue_position": None, "verdict": "better"}
-    assert runs.text([done]).splitlines()[1].endswith("better") and runs.table([done])[0][-1] == "better"
+    assert runs.text([done]).splitlines()[1].endswith("better")
+    assert runs.table([done])[0][runs.COLUMNS.index("verdict")] == "better"
+    waiting = {**SUMMARY, "waiting_for": {"run": "r0", "workspace": "/w/runs"}}  # the message says what it waits for
+    assert runs.table([waiting])[0][-1] == "waits for run r0 in workspace /w/runs to free the device"
+    assert "waits for run r0 in workspace /w/runs" in runs.text([waiting])
 
 
 def test_run_actions_say_what_they_did():

@@ -35,8 +35,11 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
 
 
 def test_a_running_status_whose_process_is_gone_becomes_failed(run):
-    (run.checkpoints_dir / "checkpoint-2").mkdir(parents=True)
-    (run.checkpoints_dir / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    checkpoint = run.checkpoints_dir / "checkpoint-2"  # a whole one: every part a resume restores
+    checkpoint.mkdir(parents=True)
+    for name in ("adapter_model.safetensors", "optimizer.pt", "scheduler.pt", "rng_state.pth"):
+        (checkpoint / name).write_bytes(b"x")
+    (checkpoint / "trainer_state.json").write_text("{}")
     run.set_status("running", pid=2**22 + 12345)  # no such process
     status = run.status()
     assert status["state"] == "failed"
