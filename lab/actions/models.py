@@ -28,10 +28,15 @@ class ModelCache:
             if key in self._models:
                 self._models.move_to_end(key)
                 return self._models[key]
-            self._models[key] = self._load(model, precision, run_id or BASE, options)
+            loaded = self._models[key] = self._load(model, precision, run_id or BASE, options)
+            evicted = len(self._models) > self.capacity
             while len(self._models) > self.capacity:
                 self._models.popitem(last=False)
-            return self._models[key]
+        if evicted:  # outside the lock: a full collection takes a while
+            from lab.results.adapters import release_memory
+
+            release_memory()  # an evicted model may sit in a reference cycle that keeps it whole
+        return loaded
 
     @staticmethod
     def _load(model: str, precision: str, run_id: str, options: dict) -> LoadedModel:

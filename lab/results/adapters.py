@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import gc
 from typing import Iterator
 
 import torch
@@ -10,6 +13,31 @@ from lab.errors import LabError
 from lab.models import LoadedModel, load_model
 from lab.models.loading import answering_precision
 from lab.runs.store import Run
+
+
+def release_memory() -> None:
+    """Free the models nothing uses any more and give their memory back to the system. peft leaves reference
+    cycles (a prompt-learning model's generate binds its base's own method onto the base) that only a full
+    collection frees, which a long-lived app with millions of objects seldom runs; and glibc keeps freed pages in
+    its arenas (one per thread that allocated) unless asked to return them."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
+def releases_models(answer):
+    """For functions that load models to answer once (compare, evaluate): when they return or raise, those
+    models are freed and their memory returned, so an app's memory stays at its cache of models."""
+    @functools.wraps(answer)
+    def call(*args, **kwargs):
+        try:
+            return answer(*args, **kwargs)
+        finally:
+            release_memory()
+
+    return call
 
 
 def is_peft(run: Run) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lab.errors import LabError
 from lab.generation import GenerationSettings, Message, build_messages, generate_batch
-from lab.results.adapters import groups
+from lab.results.adapters import groups, releases_models
 from lab.runs.store import Run, get_run
 
 
@@ -53,6 +53,7 @@ def side_by_side(runs: list[Run], conversations: list[list[Message]], settings: 
     return [{label: answers[label][i] for label in order} for i in range(len(conversations))]
 
 
+@releases_models
 def compare(
     runs: list[str | Run],
     prompts: list[str],
@@ -68,6 +69,7 @@ def compare(
     return [{"prompt": p, "answers": answers} for p, answers in zip(prompts, rows)]
 
 
+@releases_models
 def compare_split(runs: list[str | Run], split: str = "validation", limit: int = 5,
                   settings: GenerationSettings | None = None, progress=None) -> list[dict]:
     """compare on the first run's own conversations of a split, each row with its reference answer."""

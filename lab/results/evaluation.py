@@ -9,7 +9,7 @@ import torch
 
 from lab.generation import GenerationSettings
 from lab.metrics import load_metric
-from lab.results.adapters import check_comparable
+from lab.results.adapters import check_comparable, releases_models
 from lab.results.compare import answered, asked, split_examples
 from lab.results.report import finished, samples
 from lab.runs.store import Run, get_run
@@ -58,6 +58,7 @@ def changed(answers: list[str], base: list[str]) -> float:
     return sum(a.strip() != b.strip() for a, b in zip(answers, base)) / max(len(answers), 1)
 
 
+@releases_models
 def evaluate_runs(refs, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation",
                   progress=None, known_facts: dict | None = None) -> dict:
     """The base and every run on the same examples of the first run's split, answered in one batched pass where
