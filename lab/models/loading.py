@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
@@ -165,6 +166,12 @@ def load_tokenizer(name: str, trust_remote_code: bool = False):
                        "Check that the folder holds tokenizer.json / tokenizer_config.json.") from exc
 
 
+# transformers' from_pretrained patches process-wide state while it builds a model (torch.nn.init, weight tying, the
+# default dtype): two loads at once in one process (the app's requests) leave each other's tied weights on the meta
+# device. So one load at a time.
+_ONE_LOAD = threading.Lock()
+
+
 def load_model(
     name: str,
     precision: str = "fp32",
@@ -206,12 +213,13 @@ def load_model(
         # A new head is missing from the checkpoint by design: drop the load report that warns about it (a filter,
         # as raising this logger's level makes transformers warn about tensor-parallel plans instead).
         report = logging.getLogger("transformers.modeling_utils")
-        if labels:
-            report.addFilter(_no_load_report)
-        try:
-            model = auto.from_pretrained(path, **kwargs)
-        finally:
-            report.removeFilter(_no_load_report)
+        with _ONE_LOAD:
+            if labels:
+                report.addFilter(_no_load_report)
+            try:
+                model = auto.from_pretrained(path, **kwargs)
+            finally:
+                report.removeFilter(_no_load_report)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise LabError(
             f"Could not load model '{name}' from {path}.",
