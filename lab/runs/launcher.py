@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from lab.errors import LabError
@@ -77,7 +78,7 @@ def resume_run(ref: str | Path, root=None) -> Run:
         check_resumable(run)
         (run.path / "stop").unlink(missing_ok=True)
         (run.path / "eval.json").unlink(missing_ok=True)  # the report of the stop; the resumed run writes its own
-        run.set_status("queued", pid=None)
+        run.set_status("queued", pid=None, queued=time.time())  # the back of the queue
     spawn_worker(run, resume=True)
     return run
 

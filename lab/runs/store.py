@@ -325,7 +325,8 @@ def create_run(config, root: str | Path | None = None) -> Run:
     staging = Run(path.with_name(f".{path.name}.creating"))  # built hidden, then renamed: no reader sees half a run
     staging.path.mkdir(parents=True)
     write_json_atomic(staging.path / "config.json", config.to_dict())
-    staging.set_status("queued", created=time.time(), pid=None)
+    now = time.time()
+    staging.set_status("queued", created=now, queued=now, pid=None)
     os.rename(staging.path, path)
     return Run(path)
 
@@ -356,8 +357,13 @@ def queue_position(run: Run, root: str | Path | None = None) -> int | None:
     """1 for the next queued run to train, 2 after it, ...; None when the run is not waiting."""
     if run.state != "queued":
         return None
-    queued = sorted((r for r in list_runs(root) if r.state == "queued"), key=lambda r: r.status().get("created", 0))
+    queued = sorted((r for r in list_runs(root) if r.state == "queued"), key=lambda r: queued_since(r.status()))
     return next((i + 1 for i, r in enumerate(queued) if r.path == run.path), None)
+
+
+def queued_since(status: dict) -> float:
+    """When the run joined the queue (created, or resumed): the queue's order, in every workspace."""
+    return status.get("queued") or status.get("created") or 0.0
 
 
 def delete_run(ref: str | Path, root: str | Path | None = None) -> None:
