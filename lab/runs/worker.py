@@ -52,10 +52,15 @@ def device_turn(run: Run, device: str):
     """Hold the device's lock for the duration; yield False if a stop was asked for while queued.
 
     A file lock (not a queue process) orders runs: the OS releases it when a worker dies, so a crash never
-    blocks the queue. Only rank 0 takes it; its heartbeat keeps the other ranks waiting with it."""
-    with open(lock_path(device), "w") as lock:
+    blocks the queue; the run first in the device's line (lab.runs.queue) is the one that tries it. Only rank 0
+    takes it; its heartbeat keeps the other ranks waiting with it."""
+    from lab.runs.queue import place_in_line
+
+    with open(lock_path(device), "w") as lock, place_in_line(run, device) as first_in_line:
         while True:
             try:
+                if not first_in_line():
+                    raise BlockingIOError("another run is ahead in the line")
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
