@@ -119,10 +119,13 @@ def follow(run_id: str, samples: bool = True) -> str:
     from tqdm.auto import tqdm
 
     bar = tqdm(total=None, unit="step", desc="queued", disable=not sys.stderr.isatty())
-    printed_step, printed_samples = -1, 0
+    printed_step, printed_samples, printed_wait = -1, 0, None
     try:
         while True:
             p = lab.progress(run_id)
+            if (waits := progress_view.waiting(p)) and waits != printed_wait:  # queued: the run it waits for
+                bar.write(f"{p['state']}: {waits}")
+            printed_wait = waits
             if p["max_steps"] and bar.total != p["max_steps"]:
                 bar.total = p["max_steps"]
                 bar.set_description(p["state"])
