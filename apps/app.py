@@ -13,6 +13,7 @@ import gradio as gr  # noqa: E402
 
 import lab  # noqa: E402
 from apps import demo as demo_page  # noqa: E402
+from apps import fields  # noqa: E402
 from apps import handlers as h  # noqa: E402
 from lab import defaults as d  # noqa: E402
 
@@ -23,12 +24,12 @@ CSS = (".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {b
 def generation_controls(new_tokens: int):
     with gr.Accordion("Generation settings", open=False):
         return [
-            gr.Slider(1, 512, value=new_tokens, step=1, label="max new tokens"),
-            gr.Slider(0, 2, value=d.GENERATION["temperature"], step=0.05, label="temperature (0 = greedy)"),
-            gr.Slider(0.05, 1, value=d.GENERATION["top_p"], step=0.05, label="top p"),
-            gr.Slider(0, 200, value=d.GENERATION["top_k"], step=1, label="top k"),
-            gr.Slider(0.5, 2, value=d.GENERATION["repetition_penalty"], step=0.05, label="repetition penalty"),
-            gr.Number(value=d.GENERATION["seed"], precision=0, label="seed"),
+            fields.Slider(1, 512, value=new_tokens, step=1, label="max new tokens"),
+            fields.Slider(0, 2, value=d.GENERATION["temperature"], step=0.05, label="temperature (0 = greedy)"),
+            fields.Slider(0.05, 1, value=d.GENERATION["top_p"], step=0.05, label="top p"),
+            fields.Slider(0, 200, value=d.GENERATION["top_k"], step=1, label="top k"),
+            fields.Slider(0.5, 2, value=d.GENERATION["repetition_penalty"], step=0.05, label="repetition penalty"),
+            fields.Number(value=d.GENERATION["seed"], precision=0, label="seed"),
         ]
 
 
@@ -53,7 +54,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                                          info="the sample set, or a data file or folder on this machine")
                     upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)",
                                      file_types=[".jsonl", ".json", ".csv", ".txt"])
-                    max_length = gr.Number(value=d.MAX_LENGTH, precision=0, label="max length (tokens)")
+                    max_length = fields.Number(value=d.MAX_LENGTH, precision=0, label="max length (tokens)")
                     data_task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
                                          info="classify: text and label columns, e.g. sample_data/topics")
                 preview_button = gr.Button("Preview")
@@ -67,10 +68,10 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
                                     info="chat: tune the chat model; classify: text -> label (data: sample_data/topics)")
                     method = gr.Dropdown(list(lab.METHODS), value=d.METHOD, label="method")
-                    max_steps = gr.Number(value=d.STEPS, precision=0, label="steps")
-                    learning_rate = gr.Number(value=d.LEARNING_RATE, label="learning rate")
-                    batch_size = gr.Number(value=d.BATCH_SIZE, precision=0, label="batch size")
-                    processes = gr.Number(value=d.PROCESSES, precision=0, label="processes",
+                    max_steps = fields.Number(value=d.STEPS, precision=0, label="steps")
+                    learning_rate = fields.Number(value=d.LEARNING_RATE, label="learning rate")
+                    batch_size = fields.Number(value=d.BATCH_SIZE, precision=0, label="batch size")
+                    processes = fields.Number(value=d.PROCESSES, precision=0, label="processes",
                                           info="torchrun: one per GPU (batch size is per process)")
                     strategy = gr.Dropdown(list(lab.STRATEGIES), value=d.STRATEGY, label="strategy",
                                            info="fsdp shards a full fine-tune")
@@ -122,7 +123,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 with gr.Row():
                     rates = gr.Textbox("1", label="learning-rate factors",
                                        info="multiples of each method's recipe rate, e.g. 0.3, 1, 3")
-                    grid_steps = gr.Number(None, precision=0, label="steps per run",
+                    grid_steps = fields.Number(None, precision=0, label="steps per run",
                                            info="empty = each method's recipe")
                     grid_name = gr.Textbox(label="name", placeholder="optional")
                 with gr.Row():
@@ -212,7 +213,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 compare_view = gr.HTML()
                 compare_rows = gr.JSON(visible=False)
                 with gr.Accordion("Over the validation split", open=False):
-                    split_examples = gr.Number(value=d.SPLIT_QUESTIONS, precision=0, label="questions")
+                    split_examples = fields.Number(value=d.SPLIT_QUESTIONS, precision=0, label="questions")
                     split_button = gr.Button("Compare on validation questions")
                     split_view = gr.HTML()
                 compare_button.click(h.compare, [compare_runs, prompt, *compare_settings],
@@ -247,8 +248,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 eval_run = gr.Dropdown([], multiselect=True, label="runs (of one base model)",
                                        allow_custom_value=True)
                 with gr.Row():
-                    eval_examples = gr.Number(value=d.EVAL_EXAMPLES, precision=0, label="validation examples")
-                    eval_tokens = gr.Number(value=d.EVAL_NEW_TOKENS, precision=0, label="max new tokens")
+                    eval_examples = fields.Number(value=d.EVAL_EXAMPLES, precision=0, label="validation examples")
+                    eval_tokens = fields.Number(value=d.EVAL_NEW_TOKENS, precision=0, label="max new tokens")
                 eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
                 eval_view = gr.HTML()
                 eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_view,

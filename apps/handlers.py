@@ -29,9 +29,13 @@ from lab.present import samples as samples_view
 
 
 def shows_errors(fn):
-    """A LabError becomes a message in the page and the app stays up; generators (streaming) too."""
+    """A LabError becomes a message in the page, naming no path of this machine (a visitor may be remote), and one
+    line in the app's console (no traceback: Gradio prints one unless told not to); the app stays up; generators
+    (streaming) too."""
     def message(error):
-        return gr.Error(error_view.markdown(error.message), duration=None)
+        lab.log_failure(error)
+        return gr.Error(error_view.markdown(lab.without_server_paths(error.message)), duration=None,
+                        print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)

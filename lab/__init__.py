@@ -17,7 +17,8 @@ from lab.actions import (BASE, DemoRuns, classify_evaluate, compare, compare_spl
 from lab import present
 from lab.actions import defaults
 from lab.errors import LabError
-from lab.logs import quiet_libraries
+from lab.logs import log_failure, quiet_libraries
+from lab.paths import without_server_paths
 from lab.generation import GenerationSettings, chat, stream_chat
 from lab.methods import METHODS
 from lab.models import DEFAULT_MODEL, PRECISIONS, LoadedModel, ModelInfo, list_models, load_model
@@ -32,7 +33,7 @@ __all__ = [
     "plan_experiment", "start_experiment", "stop_experiment", "generation", "import_adapter", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
     "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
     "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
-    "present", "quiet_libraries", "system_info", "wait",
+    "log_failure", "present", "quiet_libraries", "system_info", "wait", "without_server_paths",
 ]
 
 if "ipykernel" in __import__("sys").modules:  # a notebook: library notices go to the log, not into the cells

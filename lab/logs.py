@@ -1,15 +1,20 @@
 """Library noise (bitsandbytes' notices such as "pip install kernels", transformers' and peft's warnings) goes
 to a log file instead of a notebook cell or the app's console. The interactive faces call `quiet_libraries()`
-once; a worker does not, so its worker.log keeps everything."""
+once; a worker does not, so its worker.log keeps everything. A failure is logged by `log_failure`: a user's error
+(a LabError) as one line, what and why; a bug with its traceback."""
 
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 import warnings
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.home import lab_home
 
+LINE_LIMIT = 500  # characters of a logged user's error
 NOISY = ("bitsandbytes", "transformers", "peft", "accelerate", "torchao", "datasets", "huggingface_hub")
 
 
@@ -53,3 +58,20 @@ def quiet_libraries() -> Path:
         show.lab_quiet = True
         warnings.showwarning = show
     return library_log()
+
+
+def failure_line(error: LabError) -> str:
+    """`[lab] <what> <why>` on one line: enough to know what went wrong; the fix is the face's to show. Cut at
+    LINE_LIMIT characters: a request may echo a huge value."""
+    line = "[lab] " + " ".join(" ".join(part.split()) for part in (error.what, error.why) if part)
+    return line if len(line) <= LINE_LIMIT else f"{line[:LINE_LIMIT]}…"
+
+
+def log_failure(exc: BaseException) -> None:
+    """A LabError is the user's to fix: one line, a warning of the "lab" logger (with no logging set up, Python
+    writes it to stderr: the app's console, a worker's worker.log). Anything else is a bug: its traceback, to
+    stderr."""
+    if isinstance(exc, LabError):
+        logging.getLogger("lab").warning(failure_line(exc))
+    else:
+        traceback.print_exception(exc, file=sys.stderr)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from lab.actions import defaults
 from lab.actions.models import BASE, loaded_model
 from lab.actions.answers import generation
+from lab.errors import LabError
 
 
 def text_of(content) -> str:
@@ -27,6 +28,8 @@ def stream_reply(message: str, history: list[dict] | None = None, run: str | Non
     from lab.generation import stream_chat
     from lab.runs.worker import training_on
 
+    if not isinstance(message, str):  # a request to the app may send any JSON value
+        raise LabError("No message.", f"A message is text, not {repr(message)[:60]}.", "Type a message.")
     chosen_settings = generation(max_new_tokens, **settings)
     loaded = loaded_model(model, precision, run, confined, **(load_options or {}))
     # Beside a training run on the same CPU, one thread answers several times faster than all of them: they

@@ -24,8 +24,11 @@ def data_path(data: str | None = defaults.DATA, upload=None, confined: bool = Fa
         try:
             resolved = resolve_data(source)
         except LabError:
-            confine(source, what)
+            confine(source, what)  # outside the allowed folders says only that, not whether it exists
             raise
+        except (OSError, ValueError):  # a name longer than a file's may be, a NUL byte: no such file
+            confine(source, what)
+            raise LabError(f"Data '{source[:60]}' does not exist.", "", "Give a data file or a folder.") from None
         resolved = str(confine(resolved, what))  # before the copy: a page cannot have the server copy any file
     else:
         resolved = resolve_data(source)

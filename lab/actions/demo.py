@@ -3,7 +3,6 @@ names one of them by id, and nothing else (another run, a path, training) is rea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from lab.actions.chat import stream_reply
@@ -11,16 +10,10 @@ from lab.actions.inputs import chosen
 from lab.actions.models import BASE
 from lab.actions.runs import report
 from lab.errors import LabError
+from lab.paths import without_local_paths
 from lab.runs import store
 
 EXAMPLES = 5  # example prompts a demo offers per run
-# An absolute path (POSIX, home-relative or Windows) standing alone: after a space, a quote, a backtick or "(".
-LOCAL_PATH = re.compile(r"""(?<![^\s"'`(])(?:~?/|[A-Za-z]:[\\/])[^\s"'`)]+""")
-
-
-def without_local_paths(text: str) -> str:
-    """Every local path cut to its last name: a visitor learns nothing about the server's folders."""
-    return LOCAL_PATH.sub(lambda path: re.split(r"[\\/]", path.group().rstrip("/\\"))[-1], text)
 
 
 class DemoRuns:

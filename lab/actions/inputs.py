@@ -45,15 +45,23 @@ def parse_settings(text: str | dict | None) -> dict:
 
 
 def chosen(run_ids, what: str = "finished run") -> list[str]:
-    """One or more run ids picked in a face; a LabError when none is."""
-    ids = [run_ids] if isinstance(run_ids, str) else list(run_ids or [])
+    """One or more run ids picked in a face; a LabError when none is, or when one is no text (a request may send
+    any JSON value)."""
+    ids = [run_ids] if isinstance(run_ids, (str, int, float, dict)) else list(run_ids or [])
     ids = [i for i in ids if i]
     if not ids:
         raise LabError("No run chosen.", "", f"Pick a {what} (refresh the list to see new ones).")
+    if not_text := [i for i in ids if not isinstance(i, str)]:
+        raise LabError(f"A run is chosen by its id, not {repr(not_text[0])[:60]}.", "",
+                       f"Pick a {what} (refresh the list to see new ones).")
     return ids
 
 
 def lines(text: str | list[str] | None) -> list[str]:
-    """Texts typed one per line, or a list; blank ones dropped."""
-    items = text.splitlines() if isinstance(text, str) else list(text or [])
+    """Texts typed one per line, or a list; blank ones dropped; anything else (a request may send any JSON value)
+    refused."""
+    items = text.splitlines() if isinstance(text, str) else list(text or []) if isinstance(text, (list, tuple)) \
+        else [text]
+    if not_text := [t for t in items if t is not None and not isinstance(t, str)]:
+        raise LabError(f"{repr(not_text[0])[:60]} is not text.", "", "Type them one per line.")
     return [t.strip() for t in items if t and t.strip()]

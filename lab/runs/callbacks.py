@@ -5,14 +5,13 @@ Every rank runs it; only rank 0 writes, and rank 0's stop decision is broadcast 
 from __future__ import annotations
 
 import math
-import sys
 import time
-import traceback
 from collections import deque
 
 from transformers import TrainerCallback
 
 from lab.errors import LabError
+from lab.logs import log_failure
 from lab.runs import distributed
 from lab.runs.store import Run
 
@@ -57,8 +56,8 @@ class RunFolderCallback(TrainerCallback):
         started = time.time()
         try:
             rows = self.samples(model)  # on every rank: an FSDP forward is collective
-        except Exception:  # samples are a view of training, never a reason to end it
-            traceback.print_exc(file=sys.stderr)
+        except Exception as exc:  # samples are a view of training, never a reason to end it
+            log_failure(exc)
             rows = None
         if rows is not None and state.is_world_process_zero:
             self.run.append_event({"type": "sample", "step": state.global_step,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import sys
 import time
-import traceback
 from contextlib import contextmanager
 
 from lab.errors import LabError
 from lab.home import lab_home
+from lab.logs import log_failure
 from lab.runs import distributed
 from lab.runs.store import Run
 
@@ -124,7 +123,7 @@ def run_worker(run: Run, resume: bool = False) -> str:
             write_report(run, state, pid)
             outcome = {"error": None, "hint": None}
         except BaseException as exc:  # every failure must land in status.json, whatever raised it
-            traceback.print_exc(file=sys.stderr)
+            log_failure(exc)  # a LabError (diverged, data gone) in one line; a bug with its traceback
             state, outcome = "failed", failure_fields(exc)
         # the end event first: a reader that sees the final state finds the run's time and peak too
         run.append_event({"type": "end", "state": state, "seconds": round(time.time() - began, 3),
@@ -169,7 +168,7 @@ def write_report(run: Run, state: str, pid: int) -> None:
         report = evaluate_runs([run], config.report_examples, config.sample_new_tokens, known_facts=known)
         add_report(run, report)
     except Exception as exc:  # a report is a view of the result, never a reason to fail the run
-        traceback.print_exc(file=sys.stderr)
+        log_failure(exc)
         write_json_atomic(run.path / "eval.json", {"run": run.id, "error": failure_fields(exc)["error"]})
 
 
