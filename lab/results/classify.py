@@ -9,7 +9,7 @@ import torch
 
 from lab.errors import LabError
 from lab.metrics import load_metric
-from lab.results.adapters import run_labels, variants
+from lab.results.adapters import releases_models, run_labels, variants
 from lab.results.report import SAMPLES, finished, samples
 from lab.runs.store import Run, get_run
 
@@ -35,6 +35,7 @@ def probabilities(model, tokenizer, texts: list[str], max_length: int = 512, bat
     return torch.cat(rows) if rows else torch.empty(0)
 
 
+@releases_models
 def predict(runs, texts: list[str], precision: str | None = None) -> list[dict]:
     """One row per text: {"text", "probabilities": {"base" | <run id>: {label: p}}}. Base is the untrained head
     each run started from, so the difference is what tuning learned."""
@@ -50,6 +51,7 @@ def predict(runs, texts: list[str], precision: str | None = None) -> list[dict]:
     return rows
 
 
+@releases_models
 def score_classifiers(runs: list[Run], max_examples: int = 1000, split: str = "validation") -> dict:
     """Before (the untrained head) vs each run on the first run's split: accuracy, macro-F1 and a per-class
     report with its confusion matrix per model, and the first examples' predicted labels."""
