@@ -82,7 +82,7 @@ def get_experiment(ref: str) -> dict:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise LabError(f"No experiment '{ref}'.", "No experiment has that id.",
+        raise LabError(f"No experiment '{str(ref)[:60]}'.", "No experiment has that id.",
                        "See `lab experiment list` for the ids.")
     raise LabError(f"'{ref}' matches {len(matches)} experiments.", ", ".join(e["id"] for e in matches[:5]),
                    "Give more of the id.")

@@ -18,10 +18,15 @@ def resolve_data(data: str) -> str:
     """Absolute, so the worker finds the data whatever its working folder; 'sample_data' and 'sample_data/...'
     (e.g. sample_data/topics) work from anywhere."""
     path = Path(data).expanduser()
-    if not path.exists() and Path(data).parts[:1] == ("sample_data",):
-        path = BUNDLED_SAMPLE_DATA.joinpath(*Path(data).parts[1:])
-    if not path.exists():
-        raise LabError(f"Data '{data}' does not exist.", "", "Give a data file or a folder with train/validation files.")
+    try:
+        if not path.exists() and Path(data).parts[:1] == ("sample_data",):
+            path = BUNDLED_SAMPLE_DATA.joinpath(*Path(data).parts[1:])
+        found = path.exists()
+    except OSError:  # a name longer than the file system allows (ENAMETOOLONG): no such data
+        found = False
+    if not found:
+        shown = data if len(data) <= 60 else f"{data[:60]}…"
+        raise LabError(f"Data '{shown}' does not exist.", "", "Give a data file or a folder with train/validation files.")
     return str(path.resolve())
 
 

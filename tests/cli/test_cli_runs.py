@@ -76,6 +76,8 @@ def test_data_for_classification_reports_classes(capsys):
         (["train", "--max-steps", "-3"], "max_steps cannot be negative"),
         (["train", "--processes", "2", "--strategy", "fsdp"], "fsdp is for full fine-tuning, not lora"),
         (["train", "--data", "no/such/folder"], "does not exist"),
+        (["train", "--data", "d" * 5000], "does not exist"),  # longer than a file name may be
+        (["experiment", "show", "e" * 5000], "No experiment 'eeee"),
         (["stop", "no-such-run"], "No run"),
         (["eval", "no-such-run"], "No run"),
         (["data", "tests/assets/data/no-such.jsonl"], "tests/assets/data/no-such.jsonl"),
