@@ -105,7 +105,10 @@ def test_samples_report_and_two_runs_overlaid_after_a_reload(page, tmp_path):
     page.reload()
     page.get_by_text("Tune a language model").wait_for(timeout=30_000)
     page.get_by_role("tab", name="Runs").click()
-    pick(page, "chosen runs", completed)  # the newest run, the stopped one, is chosen when the page loads
+    # the newest run, the stopped one, is chosen when the page loads: wait for it, or the load's choice would
+    # replace the pick below
+    page.locator(".token", has_text=stopped).first.wait_for(timeout=90_000)
+    pick(page, "chosen runs", completed)
     chart = page.locator("[data-testid='plotly']").last
     page.wait_for_function("ids => ids.every(id => [...document.querySelectorAll('[data-testid=plotly]')]"
                            ".some(p => p.textContent.includes(id)))", arg=[completed[-4:], stopped[-4:]],
