@@ -1,8 +1,8 @@
 """The README's screenshots, taken from the app on the default model with the form's defaults, as a new user
 meets it: the Train tab mid-run (samples moving), the report when the run completes, and after a page reload the
 Runs tab with that run and a stopped one overlaid (about ten minutes on a laptop CPU); with `experiment`, the
-Experiments tab's leaderboard of three methods, each at its recipe (about five minutes); with `demo`, `lab demo`'s
-page of a run trained with the form's defaults: an example prompt answered by the tuned and the base model.
+Experiments tab's leaderboard of three methods, each at its recipe, fp32 (about five minutes); with `demo`, `lab demo`'s
+page of a run trained with the form's defaults in fp32: an example prompt answered by the tuned and the base model.
 
     .venv/bin/python docs/screenshots.py [experiment | demo]     (needs Debian's chromium: make browser)
 """
@@ -31,6 +31,8 @@ def shoot(page, name: str) -> None:
 
 
 def experiment(page) -> None:
+    page.get_by_label("precision", exact=True).click()  # fp32: 4-bit matmuls are the slow ones on a CPU
+    page.get_by_role("option", name="fp32", exact=True).click()
     page.get_by_role("tab", name="Experiments").click()
     for method in ("lora", "prompt_tuning", "ia3"):
         page.get_by_label(method, exact=True).check()
@@ -43,7 +45,7 @@ def experiment(page) -> None:
 def demo_page(browser) -> None:
     from apps.demo import SERVING, serve
 
-    run = lab.start_run(lab.plan_run())["id"]  # the form's defaults, as Start in the app
+    run = lab.start_run(lab.plan_run(precision="fp32"))["id"]  # the form's defaults but fp32, fast on a CPU
     assert lab.wait(run) == "completed", run
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(serve([run]))

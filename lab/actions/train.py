@@ -54,10 +54,11 @@ def plan_run(model: str | None = None, precision: str = defaults.PRECISION, meth
              processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY, upload=None,
              confined: bool = False, report_to: str = defaults.REPORT_TO) -> TrainConfig:
     """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
-    parsed, steps and learning rate from the method's recipe for the task where left empty, evaluation and
-    checkpoints about three times a run, 50 validation examples scored each time."""
+    parsed, steps and learning rate from the method's recipe for the task where left empty (steps 0 too: an
+    emptied number field arrives as 0), evaluation and checkpoints about three times a run, 50 validation examples
+    scored each time."""
     recipe = describe_method(method, task)["recipe"]  # an unknown method is refused here, by name
-    steps = whole(recipe["steps"] if steps in (None, "") else steps, "steps")
+    steps = whole(recipe["steps"] if steps in (None, "", 0) else steps, "steps")
     rate = None if learning_rate in (None, "") else real(learning_rate, "learning rate")
     return TrainConfig(task=task, model=model_name(model, confined), precision=precision, method=method,
                        method_params=parse_settings(settings), data=data_path(data, upload, confined),

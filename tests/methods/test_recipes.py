@@ -24,6 +24,14 @@ def test_an_empty_learning_rate_takes_the_recipe_for_the_method_and_task(tiny_mo
     assert TrainConfig(model=str(tiny_model_dir), learning_rate=2e-4).learning_rate == 2e-4  # a user's rate stays
 
 
+@pytest.mark.parametrize("steps", [None, "", 0])  # a page sends an emptied number field as 0
+def test_a_form_with_empty_steps_takes_the_recipe_steps_and_evaluates_a_few_times(tiny_model_dir, steps):
+    import lab
+
+    config = lab.plan_run(str(tiny_model_dir), "fp32", "ia3", "", MESSAGES, steps)
+    assert config.max_steps == METHODS["ia3"].recipe("chat").steps and config.eval_steps > 1
+
+
 def test_a_rate_far_outside_the_working_range_is_warned_with_the_recipe(tiny_model_dir):
     slow = TrainConfig(model=str(tiny_model_dir), method="prompt_tuning", learning_rate=2e-4).rate_warning()
     assert "far below Prompt tuning's working range" in slow and "Its recipe uses 0.03" in slow
