@@ -124,7 +124,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     rates = gr.Textbox("1", label="learning-rate factors",
                                        info="multiples of each method's recipe rate, e.g. 0.3, 1, 3")
                     grid_steps = fields.Number(None, precision=0, label="steps per run",
-                                           info="empty = each method's recipe")
+                                           info="0 = each method's recipe")
                     grid_name = gr.Textbox(label="name", placeholder="optional")
                 with gr.Row():
                     grid_start = gr.Button("Start experiment", variant="primary")
