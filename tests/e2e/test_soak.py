@@ -1,6 +1,6 @@
 """Soak: the app, in a process of its own, serves 16 scripted gradio_client sessions for LAB_SOAK_MINUTES
 (default 1, for CI's time; the 10-minute soak is run by hand: LAB_SOAK_MINUTES=10 pytest -s
-tests/apps/test_soak.py) while runs train one after another. Asserted: zero errors, the app stays up, every run
+tests/e2e/test_soak.py) while runs train one after another. Asserted: zero errors, the app stays up, every run
 ends completed or stopped, and the app's memory after the soak is within 10 % of its memory after warm-up.
 Status-poll latency is printed (no timed asserts). Loopback only, the tiny model."""
 
