@@ -37,9 +37,9 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
     with gr.Blocks(title="lab — tuning lab") as demo:
         gr.Markdown("# lab\nTune a language model, watch it learn, and see what changed.")
         with gr.Row():
-            model = gr.Dropdown(lab.model_names(), value=default_model, label="model", allow_custom_value=True,
+            model = fields.Dropdown(lab.model_names(), value=default_model, label="model", allow_custom_value=True,
                                 info="a bundled model or a local model folder")
-            precision = gr.Dropdown(list(lab.PRECISIONS), value=default_precision, label="precision")
+            precision = fields.Dropdown(list(lab.PRECISIONS), value=default_precision, label="precision")
 
         with gr.Tabs() as tabs:
             with gr.Tab("Model"):
@@ -50,12 +50,12 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
 
             with gr.Tab("Data"):
                 with gr.Row():
-                    sample = gr.Dropdown(list(d.SAMPLE_SETS), value=d.DATA, label="data", allow_custom_value=True,
+                    sample = fields.Dropdown(list(d.SAMPLE_SETS), value=d.DATA, label="data", allow_custom_value=True,
                                          info="the sample set, or a data file or folder on this machine")
                     upload = gr.File(label="or upload (JSONL, JSON, CSV, TXT)",
                                      file_types=[".jsonl", ".json", ".csv", ".txt"])
                     max_length = fields.Number(value=d.MAX_LENGTH, precision=0, label="max length (tokens)")
-                    data_task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
+                    data_task = fields.Radio(list(lab.TASKS), value=d.TASK, label="task",
                                          info="classify: text and label columns, e.g. sample_data/topics")
                 preview_button = gr.Button("Preview")
                 data_summary = gr.Markdown()
@@ -65,15 +65,16 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
 
             with gr.Tab("Train", id="train"):
                 with gr.Row():
-                    task = gr.Radio(list(lab.TASKS), value=d.TASK, label="task",
-                                    info="chat: tune the chat model; classify: text -> label (data: sample_data/topics)")
-                    method = gr.Dropdown(list(lab.METHODS), value=d.METHOD, label="method")
+                    task = fields.Radio(list(lab.TASKS), value=d.TASK, label="task",
+                                    info="chat: tune the chat model; classify: text -> label "
+                                         "(data: sample_data/topics)")
+                    method = fields.Dropdown(list(lab.METHODS), value=d.METHOD, label="method")
                     max_steps = fields.Number(value=d.STEPS, precision=0, label="steps")
                     learning_rate = fields.Number(value=d.LEARNING_RATE, label="learning rate")
                     batch_size = fields.Number(value=d.BATCH_SIZE, precision=0, label="batch size")
                     processes = fields.Number(value=d.PROCESSES, precision=0, label="processes",
                                           info="torchrun: one per GPU (batch size is per process)")
-                    strategy = gr.Dropdown(list(lab.STRATEGIES), value=d.STRATEGY, label="strategy",
+                    strategy = fields.Dropdown(list(lab.STRATEGIES), value=d.STRATEGY, label="strategy",
                                            info="fsdp shards a full fine-tune")
                 with gr.Row():
                     settings_text, help_text, _, _ = h.method_form(d.METHOD)  # the recipe: d.LEARNING_RATE, d.STEPS
@@ -118,7 +119,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 gr.Markdown("Several runs, one after another, on the model and precision above and the Data tab's "
                             "data, task and max length: which method works best on this data?")
                 with gr.Row():
-                    grid_methods = gr.CheckboxGroup(list(lab.METHODS), label="methods", info="none chosen = all")
+                    grid_methods = fields.CheckboxGroup(list(lab.METHODS), label="methods", info="none chosen = all")
                     all_methods = gr.Checkbox(False, label="all methods", info="every method the task offers")
                 with gr.Row():
                     rates = gr.Textbox("1", label="learning-rate factors",
@@ -129,7 +130,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 with gr.Row():
                     grid_start = gr.Button("Start experiment", variant="primary")
                     grid_stop = gr.Button("Stop experiment")
-                picker = gr.Dropdown([], label="experiment", allow_custom_value=True)
+                picker = fields.Dropdown([], label="experiment", allow_custom_value=True)
                 leaderboard = gr.HTML()
                 with gr.Row():
                     grid_chart = gr.Plot(label="quality against train time")
@@ -152,7 +153,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 runs_table = gr.Dataframe(h.runs, label="runs", interactive=False)
                 with gr.Row():
                     refresh = gr.Button("Refresh")
-                    chosen = gr.Dropdown([], multiselect=True, label="chosen runs", allow_custom_value=True,
+                    chosen = fields.Dropdown([], multiselect=True, label="chosen runs", allow_custom_value=True,
                                          info="the buttons act on the first; the chart overlays them all")
                 with gr.Row():
                     follow = gr.Button("Follow in Train")
@@ -163,7 +164,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     demo_button = gr.Button("Open a demo of the chosen runs")
                     demo_link = gr.Markdown()  # its URL: a page with chat and the report only, to show others
                 demo_button.click(demo_page.open_demo, chosen, demo_link, api_name="run_demo")
-                curve_x = gr.Radio(h.CURVE_AXES, value="step", label="x axis")
+                curve_x = fields.Radio(h.CURVE_AXES, value="step", label="x axis")
                 run_chart = gr.Plot(label="loss of the chosen runs")
                 run_report = gr.HTML()  # the first chosen run's before/after report
                 details = gr.JSON(label="first chosen run")
@@ -206,7 +207,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                                     api_name="run_import").then(h.runs, None, runs_table, api_name=False)
 
             with gr.Tab("Compare") as compare_tab:
-                compare_runs = gr.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
+                compare_runs = fields.Dropdown([], multiselect=True, label="tuned runs", allow_custom_value=True)
                 prompt = gr.Textbox(d.COMPARE_PROMPT, label="prompt")
                 compare_settings = generation_controls(d.COMPARE_NEW_TOKENS)
                 compare_button = gr.Button("Compare", variant="primary")
@@ -222,7 +223,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                                    api_name="compare_split")
 
             with gr.Tab("Chat") as chat_tab:
-                adapter = gr.Dropdown([lab.BASE], value=lab.BASE, label="adapter", allow_custom_value=True)
+                adapter = fields.Dropdown([lab.BASE], value=lab.BASE, label="adapter", allow_custom_value=True)
                 system_prompt = gr.Textbox(label="system prompt")
                 chatbot = gr.Chatbot(label="chat", height=360)
                 message = gr.Textbox(label="message", placeholder="Ask something and press Enter")
@@ -233,7 +234,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 clear.click(lambda: [], None, chatbot, api_name="chat_clear")
 
             with gr.Tab("Classify") as classify_tab:
-                classify_runs = gr.Dropdown([], multiselect=True, label="classify runs", allow_custom_value=True)
+                classify_runs = fields.Dropdown([], multiselect=True, label="classify runs", allow_custom_value=True)
                 texts = gr.Textbox(d.CLASSIFY_TEXTS, lines=3, label="texts, one per line")
                 with gr.Row():
                     predict_button = gr.Button("Predict", variant="primary")
@@ -245,7 +246,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                                            api_name="classify_evaluate")
 
             with gr.Tab("Evaluate") as evaluate_tab:
-                eval_run = gr.Dropdown([], multiselect=True, label="runs (of one base model)",
+                eval_run = fields.Dropdown([], multiselect=True, label="runs (of one base model)",
                                        allow_custom_value=True)
                 with gr.Row():
                     eval_examples = fields.Number(value=d.EVAL_EXAMPLES, precision=0, label="validation examples")

@@ -16,6 +16,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 import lab  # noqa: E402
+from apps import fields  # noqa: E402
 from apps.handlers import shows_errors  # noqa: E402
 from lab.present import report as report_view  # noqa: E402
 
@@ -47,7 +48,7 @@ def build_demo(run_ids) -> gr.Blocks:
 
     with gr.Blocks(title="lab demo") as demo:
         gr.Markdown("# A tuned model\nChat with it; tick the box to see what the base model answers.")
-        run = gr.Dropdown(runs.ids, value=runs.ids[0], label="run", interactive=len(runs.ids) > 1)
+        run = fields.Dropdown(runs.ids, value=runs.ids[0], label="run", interactive=len(runs.ids) > 1)
         with gr.Row():
             tuned_chat = gr.Chatbot(label="tuned", height=360)
             base_chat = gr.Chatbot(label="base model", height=360, visible=False)

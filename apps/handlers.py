@@ -232,7 +232,7 @@ def newest_run_chosen():
 
 def follow(run_ids):
     """The first chosen run in the Train tab (the single-run buttons all act on the first one)."""
-    run_id = run_ids if isinstance(run_ids, str) else next(iter(run_ids or []), "")
+    run_id = next(iter(run_ids), "") if isinstance(run_ids, list) else run_ids  # anything else: lab refuses it
     return run_id, gr.Tabs(selected="train")
 
 
@@ -253,7 +253,7 @@ def run_details(run_id):
 @shows_errors
 def run_report(run_ids):
     """The first chosen run's before/after report."""
-    run_id = run_ids if isinstance(run_ids, str) else next(iter(run_ids or []), "")
+    run_id = next(iter(run_ids), "") if isinstance(run_ids, list) else run_ids  # anything else: lab refuses it
     return runs_view.report.html(lab.run_details(run_id)["report"]) if run_id else ""
 
 

@@ -1,6 +1,7 @@
 """Endpoint fuzzing: every api_name of the app and of the demo page (enumerated from gradio_client's view_api, so a
 new endpoint is covered at once) gets generated bad values through gradio_client: wrong types, empty, huge,
-negative, NaN (as text: JSON, and so gradio_client, has no NaN), unicode, paths with `..`, ids of missing, deleted
+negative, NaN (as text: JSON, and so gradio_client, has no NaN; a bare NaN in a request's body is sent by plain
+HTTP below), unicode, paths with `..`, ids of missing, deleted
 or too long runs, the id of a run that is training.
 
 Every failure must reach the page as a message: a LabError's, or a field's refusal (Gradio's choices and bounds,
@@ -122,7 +123,7 @@ def fuzz(client, pool, run_ids, not_shown, capfd, per_endpoint=CALLS_PER_ENDPOIN
         slowest = sorted([*slowest, (round(time.monotonic() - started, 1), name, kind)], reverse=True)[:5]
         counts[kind] += 1
         shown = [path for path in not_shown if path in text and path not in str(args)]  # echoing the visitor is fine
-        traceback = kind == "message" and "Traceback" in console  # a user's error is one line, no traceback
+        traceback = kind in ("message", "refused") and "Traceback" in console  # a user's error: no traceback
         if kind == "unhandled" or shown or traceback:
             problems.append(f"{name}{tuple(repr(a)[:40] for a in args)}: {kind} {shown} {traceback} {text[:300]!r}")
     calls = sum(counts.values())
@@ -202,3 +203,27 @@ def test_a_users_error_is_one_line_in_the_apps_console_and_no_traceback(app_clie
     logged = [m for m in caplog.messages if m.startswith("[lab] ")]
     assert len(logged) == 1 and logged[0].startswith("[lab] Unknown model 'no-such-model'. ")
     assert UNHANDLED not in str(raised.value)
+
+
+def test_a_bare_nan_or_infinity_in_a_request_body(app_client, workspace, capfd):
+    """Python's JSON parser, and so the server's, reads a bare NaN or Infinity: a number field must refuse it as it
+    refuses text (before: a seed of NaN reached round() in Gradio's Number)."""
+    import json
+    import urllib.request
+
+    api = app_client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    before, problems = run_store(workspace["root"]), []
+    for name, endpoint in sorted(api.items()):
+        for bad in ("NaN", "Infinity", "-Infinity"):
+            data = ",".join("false" if p["parameter_name"] == "force" else bad for p in endpoint["parameters"])
+            url = f"{app_client.src.rstrip('/')}/gradio_api/call{name}"
+            capfd.readouterr()
+            request = urllib.request.Request(url, f'{{"data": [{data}]}}'.encode(),
+                                             {"Content-Type": "application/json"})
+            event = json.loads(urllib.request.urlopen(request, timeout=CALL_TIMEOUT).read())["event_id"]
+            stream = urllib.request.urlopen(f"{url}/{event}", timeout=CALL_TIMEOUT).read().decode()
+            console = capfd.readouterr().err
+            if any(frame in console for frame in OWN_CODE):
+                problems.append(f"{name} {bad}: {stream[-300:]!r} {console[-500:]}")
+    assert not problems, "\n".join(problems)
+    assert run_store(workspace["root"]) == before
