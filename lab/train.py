@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
+    finally:
+        distributed.leave()
     return 0 if state in ("completed", "stopped") else 1
 
 

@@ -40,6 +40,15 @@ def join() -> None:
         dist.init_process_group()
 
 
+def leave() -> None:
+    """Leave the process group before the process exits: a rank whose group is torn down at interpreter exit
+    (its gloo threads still running) can abort with "terminate called without an active exception"."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def agree(value):
     """Rank 0's value, on every rank; what the other ranks pass is ignored. A no-op in a single process."""
     if world_size() == 1:
