@@ -19,6 +19,9 @@ from lab import defaults as d  # noqa: E402
 
 CSS = (".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a} "
        ".lab-leaderboard td:last-child {overflow-wrap: anywhere}")  # a long answer without spaces wraps
+# Chat, compare, evaluate and predict run a model in this process: more of them at once than there are cores only
+# split the CPU (and Python's lock) thinner, and the 1 s status polls of every open page would wait behind them.
+MODEL_WORK = dict(concurrency_id="model", concurrency_limit=1)
 
 
 def generation_controls(new_tokens: int):
@@ -113,7 +116,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
                 shown = gr.State()
                 gr.Timer(1.0).tick(h.train_status, [run_id, shown], [run_id, progress, curve, samples, report, shown],
-                                   api_name="train_status", show_progress="hidden")
+                                   api_name="train_status", show_progress="hidden",
+                                   concurrency_limit=None)
 
             with gr.Tab("Experiments") as experiments_tab:
                 gr.Markdown("Several runs, one after another, on the model and precision above and the Data tab's "
@@ -218,9 +222,9 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     split_button = gr.Button("Compare on validation questions")
                     split_view = gr.HTML()
                 compare_button.click(h.compare, [compare_runs, prompt, *compare_settings],
-                                     [compare_view, compare_rows], api_name="compare")
+                                     [compare_view, compare_rows], api_name="compare", **MODEL_WORK)
                 split_button.click(h.compare_split, [compare_runs, split_examples, compare_settings[0]], split_view,
-                                   api_name="compare_split")
+                                   api_name="compare_split", **MODEL_WORK)
 
             with gr.Tab("Chat") as chat_tab:
                 adapter = fields.Dropdown([lab.BASE], value=lab.BASE, label="adapter", allow_custom_value=True)
@@ -230,7 +234,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 chat_settings = generation_controls(d.CHAT_NEW_TOKENS)
                 clear = gr.Button("Clear")
                 message.submit(h.chat, [message, chatbot, adapter, model, precision, system_prompt, *chat_settings],
-                               [chatbot, message], api_name="chat", concurrency_limit=2)
+                               [chatbot, message], api_name="chat", **MODEL_WORK)
                 clear.click(lambda: [], None, chatbot, api_name="chat_clear")
 
             with gr.Tab("Classify") as classify_tab:
@@ -241,9 +245,9 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     classify_eval_button = gr.Button("Evaluate on validation (before vs after)")
                 predict_view = gr.HTML()
                 classify_eval_view = gr.HTML()
-                predict_button.click(h.predict, [classify_runs, texts], predict_view, api_name="predict")
+                predict_button.click(h.predict, [classify_runs, texts], predict_view, api_name="predict", **MODEL_WORK)
                 classify_eval_button.click(h.classify_evaluate, classify_runs, classify_eval_view,
-                                           api_name="classify_evaluate")
+                                           api_name="classify_evaluate", **MODEL_WORK)
 
             with gr.Tab("Evaluate") as evaluate_tab:
                 eval_run = fields.Dropdown([], multiselect=True, label="runs (of one base model)",
@@ -254,7 +258,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 eval_button = gr.Button("Evaluate base vs tuned", variant="primary")
                 eval_view = gr.HTML()
                 eval_button.click(h.evaluate, [eval_run, eval_examples, eval_tokens], eval_view,
-                                  api_name="evaluate")
+                                  api_name="evaluate", **MODEL_WORK)
 
         # Choices follow the run store: refreshed whenever a tab that lists runs opens.
         for trigger in (demo.load, compare_tab.select, chat_tab.select):

@@ -107,6 +107,19 @@ def train_start(model, precision, method, settings, sample, upload, max_steps, l
     return lab.start_run(config, force=bool(force))["id"]
 
 
+FIGURES_KEPT = 8
+_figures: dict[str, object] = {}  # the newest loss figures by (run, points): every page following a run shares one
+
+
+def _loss_figure(key: str, curve: dict):
+    """A plotly figure costs ~30 ms to build; while a run trains, every open page's poll wants the same one."""
+    if key not in _figures:
+        if len(_figures) >= FIGURES_KEPT:
+            _figures.pop(next(iter(_figures)), None)
+        _figures[key] = curves_view.figure([curve])
+    return _figures[key]
+
+
 @shows_errors
 def train_status(run_id, shown=None):
     """The followed run's progress, loss curve, samples and report (after a refresh: the newest active run, else
@@ -127,7 +140,7 @@ def train_status(run_id, shown=None):
         return render() if now[part] != shown.get(part) else gr.skip()
 
     return (progress["id"], progress_view.markdown(progress),
-            changed("curve", lambda: curves_view.figure([progress["curve"]])),
+            changed("curve", lambda: _loss_figure(now["curve"], progress["curve"])),
             changed("samples", lambda: samples_view.html(progress["samples"])),
             changed("report", lambda: report_view.html(progress["report"]) if progress["final"] else ""),
             now)

@@ -8,6 +8,7 @@ Time is FLOPs ÷ this device's measured matmul speed, plus a per-step cost (see 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -203,12 +204,26 @@ def model_shape(config: TrainConfig, labels: list[str] | None = None) -> ModelSh
 
 # -- the data -----------------------------------------------------------------------------------------------------
 
+SHAPES_KEPT = 16
+_shapes: dict[tuple, DataShape] = {}  # Estimate, then Start, then a second run: the same data tokenised once
+
+
 def data_shape(config: TrainConfig, splits=None) -> DataShape:
+    splits = splits or config.read_data()
+    validation = splits.validation[: config.max_validation_examples]
+    key = (config.model, config.task, config.max_length, config.answer_only,
+           hashlib.sha1(repr((splits.train, validation)).encode()).hexdigest())
+    if key not in _shapes:
+        if len(_shapes) >= SHAPES_KEPT:
+            _shapes.pop(next(iter(_shapes)), None)
+        _shapes[key] = _tokenised_shape(config, splits.train, validation)
+    return _shapes[key]
+
+
+def _tokenised_shape(config: TrainConfig, train_split: list, validation: list) -> DataShape:
     from lab.models.loading import load_tokenizer
 
-    splits = splits or config.read_data()
     tokenizer = load_tokenizer(config.model)
-    validation = splits.validation[: config.max_validation_examples]
     if config.task == "classify":
         def tokenized(rows):
             if not rows:
@@ -221,7 +236,7 @@ def data_shape(config: TrainConfig, splits=None) -> DataShape:
         def tokenized(rows):
             return tokenize_examples(tokenizer, rows, config.max_length, config.answer_only)[0] if rows else []
 
-    train_rows = tokenized(splits.train)
+    train_rows = tokenized(train_split)
     train, held_out = [len(r["input_ids"]) for r in train_rows], [len(r["input_ids"]) for r in tokenized(validation)]
     share = 1.0  # classify: the head sees one position per example, counted as outputs x labels already
     if config.task == "chat" and train:
