@@ -12,6 +12,18 @@ import sys
 BACKGROUND_NICENESS = 10  # a lower scheduling priority than the app, the notebook kernel and the terminal
 
 
+def run_in_background() -> None:
+    """Yield the CPU to interactive work. A worker leads a session of its own, and where Linux groups each session
+    for scheduling (autogroup, on by default) a niceness only counts inside the group: the group's is lowered too,
+    else the worker takes a fair half of the machine from the app whatever its niceness."""
+    os.nice(BACKGROUND_NICENESS)
+    try:
+        with open("/proc/self/autogroup", "w") as group:
+            group.write(str(BACKGROUND_NICENESS))
+    except OSError:  # not Linux, or no autogroup
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.train")
     parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON")
@@ -30,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.run_dir:  # started by the lab in the background: interactive work (chat, compare) goes first
-            os.nice(BACKGROUND_NICENESS)
+            run_in_background()
             run = Run(args.run_dir)
         elif args.config:
             config = TrainConfig.from_file(args.config)
