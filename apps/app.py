@@ -5,17 +5,13 @@
 
 from __future__ import annotations
 
-import os
+import gradio as gr
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-import gradio as gr  # noqa: E402
-
-import lab  # noqa: E402
-from apps import demo as demo_page  # noqa: E402
-from apps import fields  # noqa: E402
-from apps import handlers as h  # noqa: E402
-from lab import defaults as d  # noqa: E402
+import lab
+from apps import demo as demo_page
+from apps import fields
+from apps import handlers as h
+from lab import defaults as d
 
 CSS = (".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a} "
        ".lab-leaderboard td:last-child {overflow-wrap: anywhere}")  # a long answer without spaces wraps
@@ -278,4 +274,4 @@ demo = build()
 
 if __name__ == "__main__":
     lab.quiet_libraries()  # library notices go to the log, not this console
-    demo.queue(default_concurrency_limit=4).launch(css=CSS)
+    demo.queue(default_concurrency_limit=4).launch(css=CSS, enable_monitoring=False)

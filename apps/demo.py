@@ -7,18 +7,15 @@ training, deletion, upload or file path (docs/ARCHITECTURE.md, "The demo's contr
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-
-import lab  # noqa: E402
-from apps import fields  # noqa: E402
-from apps.handlers import shows_errors  # noqa: E402
-from lab.present import report as report_view  # noqa: E402
+import lab
+from apps import fields
+from apps.handlers import shows_errors
+from lab.present import report as report_view
 
 CSS = ".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a}"  # the report
 SERVING: dict[tuple[str, ...], gr.Blocks] = {}  # the demos this process serves in the background, by their runs
@@ -76,7 +73,8 @@ def build_demo(run_ids) -> gr.Blocks:
 def start(runs: lab.DemoRuns, host: str, port: int | None, share: bool, auth, block: bool) -> gr.Blocks:
     demo = build_demo(runs).queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, prevent_thread_lock=not block,
-                quiet=not block, css=CSS, run_history=False)  # a visitor's browser keeps no record
+                quiet=not block, css=CSS, enable_monitoring=False,
+                run_history=False)  # a visitor's browser keeps no record
     return demo
 
 

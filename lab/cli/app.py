@@ -35,5 +35,5 @@ def run(args) -> int:
     same = model == lab.DEFAULT_MODEL and args.precision == defaults.PRECISION
     demo = apps.app.demo if same else apps.app.build(model, args.precision)
     demo.queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=share,
-                                                   auth=auth, css=apps.app.CSS)
+                                                   auth=auth, css=apps.app.CSS, enable_monitoring=False)
     return 0
