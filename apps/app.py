@@ -15,8 +15,8 @@ from lab import defaults as d
 
 CSS = (".lab-compare td {vertical-align: top; padding: 6px} .lab-compare mark {background: #fde68a} "
        ".lab-leaderboard td:last-child {overflow-wrap: anywhere}")  # a long answer without spaces wraps
-# Chat, compare, evaluate and predict run a model in this process: more of them at once than there are cores only
-# split the CPU (and Python's lock) thinner, and the 1 s status polls of every open page would wait behind them.
+# Chat, compare, evaluate, predict and merge run in the app's model process (apps/model_work.py), one at a time:
+# more at once than there are cores only split the CPU thinner.
 MODEL_WORK = dict(concurrency_id="model", concurrency_limit=1)
 
 
@@ -191,7 +191,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 run_resume.click(h.train_resume, chosen, run_id, api_name=False).then(
                     lambda: gr.Tabs(selected="train"), None, tabs, api_name=False)
                 download.click(h.run_download, chosen, archive, api_name="run_download")
-                merge.click(h.run_merge, chosen, [merged_archive, merge_notice], api_name="run_merge")
+                merge.click(h.run_merge, chosen, [merged_archive, merge_notice], api_name="run_merge",
+                            **MODEL_WORK)
                 delete.click(h.run_delete, [chosen, confirm], deleted, api_name="run_delete").then(
                     h.runs, None, runs_table, api_name=False)
                 with gr.Accordion("Import an adapter", open=False):

@@ -10,6 +10,7 @@ import gradio as gr
 import pandas as pd
 
 import lab
+from apps.model_work import MODEL_WORK
 from lab import defaults as d
 from lab.present import classify as classify_view
 from lab.present import compare as compare_view
@@ -298,14 +299,14 @@ def run_merge(run_id):
     """The run merged into an fp32 copy of its base, zipped: "Merging…" at once (it takes a while), then the zip
     with its size and any warning."""
     yield None, exports_view.MERGING
-    result = lab.download_merged(run_id)
+    result = MODEL_WORK.call("download_merged", run_id)
     yield result["path"], exports_view.markdown(result)
 
 
 @shows_errors
 def compare(run_ids, prompt, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed):
-    rows = lab.compare(run_ids, [prompt], max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
-                       top_k=top_k, repetition_penalty=repetition_penalty, seed=seed)
+    rows = MODEL_WORK.call("compare", run_ids, [prompt], max_new_tokens=max_new_tokens, temperature=temperature,
+                           top_p=top_p, top_k=top_k, repetition_penalty=repetition_penalty, seed=seed)
     return compare_view.html(rows), rows
 
 
@@ -316,13 +317,13 @@ def answers_counted(progress: gr.Progress):
 
 @shows_errors
 def compare_split(run_ids, examples, max_new_tokens, progress=gr.Progress()):
-    return compare_view.html(lab.compare_split(run_ids, examples, max_new_tokens=max_new_tokens,
-                                               progress=answers_counted(progress)))
+    return compare_view.html(MODEL_WORK.call("compare_split", run_ids, examples, max_new_tokens=max_new_tokens,
+                                             progress=answers_counted(progress)))
 
 
 @shows_errors
 def evaluate(run_ids, examples, max_new_tokens, progress=gr.Progress()):
-    result = lab.evaluate(run_ids, examples, max_new_tokens, progress=answers_counted(progress))
+    result = MODEL_WORK.call("evaluate", run_ids, examples, max_new_tokens, progress=answers_counted(progress))
     view = classify_view.evaluation_html if result["task"] == "classify" else evaluate_view.html
     return view(result)
 
@@ -331,17 +332,17 @@ def evaluate(run_ids, examples, max_new_tokens, progress=gr.Progress()):
 def chat(message, history, adapter, model, precision, system_prompt, max_new_tokens, temperature, top_p, top_k,
          repetition_penalty, seed):
     """Stream the answer into the chat history (a list of {"role", "content"} messages)."""
-    for conversation in lab.stream_reply(message, history, adapter, model, precision, system_prompt, confined=True,
-                                         max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
-                                         top_k=top_k, repetition_penalty=repetition_penalty, seed=seed):
+    for conversation in MODEL_WORK.stream("stream_reply", message, history, adapter, model, precision, system_prompt,
+                                          confined=True, max_new_tokens=max_new_tokens, temperature=temperature,
+                                          top_p=top_p, top_k=top_k, repetition_penalty=repetition_penalty, seed=seed):
         yield conversation, ""
 
 
 @shows_errors
 def predict(run_ids, texts):
-    return classify_view.probabilities_html(lab.predict(run_ids, texts))
+    return classify_view.probabilities_html(MODEL_WORK.call("predict", run_ids, texts))
 
 
 @shows_errors
 def classify_evaluate(run_ids):
-    return "".join(classify_view.evaluation_html(result) for result in lab.classify_evaluate(run_ids))
+    return "".join(classify_view.evaluation_html(result) for result in MODEL_WORK.call("classify_evaluate", run_ids))

@@ -10,6 +10,9 @@ class LabError(Exception):
         self.what, self.why, self.fix = what, why, fix
         super().__init__(self.message)
 
+    def __reduce__(self):  # pickled whole (the app's model process sends it back): what, why and fix
+        return type(self), (self.what, self.why, self.fix)
+
     @property
     def message(self) -> str:
         parts = [self.what]

@@ -28,8 +28,10 @@ def run(args) -> int:
     if args.workspace:
         os.environ["LAB_WORKSPACE"] = os.path.abspath(args.workspace)
     import apps.app
+    from apps.model_work import MODEL_WORK
 
     lab.quiet_libraries()  # library notices go to the log, not the console the app runs in
+    MODEL_WORK.start()  # its imports (torch, transformers) load while the page opens
 
     model = args.model or lab.DEFAULT_MODEL
     same = model == lab.DEFAULT_MODEL and args.precision == defaults.PRECISION

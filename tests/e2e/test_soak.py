@@ -53,7 +53,20 @@ def serves(url: str) -> bool:
 
 
 def resident_mib(pid: int) -> float:
-    return psutil.Process(pid).memory_info().rss / 2**20
+    """The app's memory with its model process's (chat, compare and evaluate run there), not its training workers'."""
+    app = psutil.Process(pid)
+    return sum(process.memory_info().rss for process in [app, *model_work(app)]) / 2**20
+
+
+def model_work(app) -> list:
+    found = []
+    for child in app.children():
+        try:
+            if "apps.model_work" in child.cmdline():
+                found.append(child)
+        except psutil.Error:  # a training worker that ended (a zombie until the app reaps it)
+            pass
+    return found
 
 
 def percentile(values: list[float], share: float) -> float:
