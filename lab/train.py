@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("config", nargs="?", help="a TrainConfig as YAML or JSON")
     parser.add_argument("--run-dir", help="train this existing run folder")
     parser.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
-    parser.add_argument("--out", help="where to create the run folder (default: the workspace)")
+    parser.add_argument("--out", help="create the run folder in OUT (default: the workspace's runs folder, which "
+                                        "records it either way: every face finds it by its id)")
     args = parser.parse_args(argv)
 
     from lab.errors import LabError
@@ -48,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
             config = TrainConfig.from_file(args.config)
             config = resolve_precision(config)  # auto: decided once, recorded in config.json
             config.data = resolve_data(config.data)
+            config.data_summary = None  # one copied from another run's config.json names that run's data
             distributed.join()
-            run = Run(distributed.agree(str(create_run(config, args.out).path) if distributed.is_main() else None))
+            # every rank writes to the folder itself (across nodes, on a filesystem they all mount), not the record
+            made = str(create_run(config, out=args.out).folder) if distributed.is_main() else None
+            run = Run(distributed.agree(made))
             if distributed.is_main():
                 print(f"run folder: {run.path}", file=sys.stderr)
         else:

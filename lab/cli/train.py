@@ -56,12 +56,18 @@ def add_parser(subparsers) -> None:
     for name, f in method_fields().items():
         group.add_argument(_flag(name), dest=f"method__{name}", type=_type_of(f.default), default=None,
                            help=f.metadata.get("help"))
-    parser.add_argument("--out", help="create the run folder here instead of the workspace")
+    parser.add_argument("--out", metavar="DIR",
+                        help="create the run folder in DIR instead of the workspace; the workspace's runs folder "
+                             "records it (a link named by the run's id), so `lab runs`, `lab stop`, `lab resume`, "
+                             "`--wait`, the app and the panels find it, and `lab delete` removes both")
     parser.add_argument("--wait", action="store_true", help="follow the run: progress bar and loss until it ends")
     parser.add_argument("--estimate", action="store_true",
                         help="print the memory and time estimate (and fixes if it will not fit) and exit")
     parser.add_argument("--force", action="store_true", help="start even if the estimate says it will not fit")
     parser.add_argument("--json", action="store_true", help="print the run record as JSON")
+    parser.add_argument("--columns", metavar="ROLE=COLUMN,...",
+                        help="which columns hold what: prompt=question,response=answer[,system=persona] (chat), "
+                             "text=sentence,label=topic (classify); the same as --prompt-column and the others")
     parser.set_defaults(run=run)
 
 
@@ -69,6 +75,7 @@ def config_from_args(args) -> TrainConfig:
     base = TrainConfig.from_file(args.config).to_dict() if args.config else {}
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
                  if f.name not in ("method_params", *TrainConfig.FILLED_IN) and getattr(args, f.name) is not None}
+    overrides.update(lab.column_settings(getattr(args, "columns", None)))
     method_params = dict(base.get("method_params") or {})
     method = overrides.get("method", base.get("method", lab.defaults.METHOD))
     own = {f.name for f in fields(METHODS[method])} if method in METHODS else set()

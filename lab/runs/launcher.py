@@ -41,12 +41,14 @@ def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
 def prepare(config: TrainConfig | dict, force: bool = False, splits=None) -> TrainConfig:
     """A config ready to become a run folder: data made absolute and read, the model found, `auto` decided, and
     (unless `force`) the estimate says it fits. Bad input fails here, in the caller, not minutes later in a worker."""
+    from lab.data.summary import summarize
     from lab.runs.estimate import check_fits, resolve_precision
 
     config = TrainConfig.from_dict(config) if isinstance(config, dict) else config
     config.data = resolve_data(config.data)
     config.data_sha256 = None  # one copied from another run's config.json; create_run records this run's
     splits = splits or config.read_data()
+    config.data_summary = summarize(splits, config.data)  # what every face following the run names
     if not Path(config.model).exists():
         from lab.models.registry import resolve_model
 
@@ -62,7 +64,7 @@ def start_run(config: TrainConfig | dict, out: str | Path | None = None, force: 
 
     A run estimated not to fit in the device's free memory is refused (a LabError listing the cheapest fixes)
     unless `force`."""
-    run = create_run(prepare(config, force), out)
+    run = create_run(prepare(config, force), out=out)  # recorded in the workspace's runs folder: every face finds it
     spawn_worker(run)
     return run
 
@@ -92,6 +94,10 @@ def check_resumable(run: Run) -> None:
     state = run.state
     if state in ACTIVE:
         raise LabError(f"Run {run.id} is already {state}.", "", "Wait for it, or stop it first.")
+    if run.gone():
+        raise LabError(f"Run {run.id} cannot be resumed: its folder is gone.",
+                       "It was created outside the runs folder (`--out`), and that folder was moved or deleted.",
+                       f"`lab delete {run.id}` removes what is left of it (its record in the runs folder).")
     if run.status().get("imported"):
         raise LabError(f"Run {run.id} was imported, not trained here.",
                        "The lab has no checkpoint or data of it to continue from.",

@@ -9,6 +9,9 @@
   adapter/       the result: a peft folder (or a whole model for full / head-only) + README.md
   eval.json      base vs tuned metrics
   worker.log     the worker's stdout/stderr
+
+A run created elsewhere (`out`, `lab train --out DIR`) lives in DIR/<run-id>/; the runs folder records it as a link
+<runs root>/<run-id> -> DIR/<run-id>, so every face finds it by id.
 """
 
 from __future__ import annotations
@@ -144,9 +147,19 @@ class Run:
 
         return TrainConfig.from_dict(self.config)
 
+    @property
+    def folder(self) -> Path:
+        """Where the run's files are: its path, or for a run created with `out` the folder its record links to."""
+        return self.path.resolve() if self.path.is_symlink() else self.path
+
     def exists(self) -> bool:
-        """A run folder: it holds any of a run's records (a damaged run is still a run)."""
-        return any((self.path / name).exists() for name in RECORDS)
+        """A run folder: it holds any of a run's records (a damaged run is still a run); or a link in the runs folder,
+        the record of a run created with `out` (whose folder may be gone)."""
+        return self.path.is_symlink() or any((self.path / name).exists() for name in RECORDS)
+
+    def gone(self) -> bool:
+        """The record of a run created with `out` whose folder was moved or deleted outside the lab."""
+        return self.path.is_symlink() and not any((self.path / name).exists() for name in RECORDS)
 
     # -- status ---------------------------------------------------------------------------------
     def status(self) -> dict:
@@ -170,6 +183,10 @@ class Run:
 
     def record_damage(self, status: dict | None) -> dict | None:
         """{error, hint} when the run's settings, status or saved result cannot be read; None when they can."""
+        if self.gone():
+            return {"error": "Its folder is gone: the run was created outside the runs folder (`--out`), and that "
+                             "folder was moved or deleted.",
+                    "hint": f"`lab delete {self.id}` removes what is left of it (its record in the runs folder)."}
         problem = json_problem(self.path / "config.json") or json_problem(self.path / "status.json")
         if not problem and status.get("state") in ("completed", "stopped") and self.adapter_dir.is_dir() \
                 and not _holds(self.adapter_dir, RESULT_WEIGHTS):
@@ -301,13 +318,13 @@ class Run:
             "best_eval_loss": min((e["eval_loss"] for e in evals), default=None),
             "trainable_params": start.get("trainable_params"),
             "eval_rougeL": tuned.get("rougeL"),  # the tuned model's, from the report or `lab eval`
-            "verdict": verdict(report, self.id),  # better, worse or the same as the base; None before a report
+            "verdict": verdict(report, self.id),  # better, worse, mixed or the same as the base; None before a report
             "accuracy": evals[-1].get("accuracy") if evals else None,  # classify runs: the latest validation score
             "created": status.get("created"),
             "error": status.get("error"),
             "hint": status.get("hint"),
             "damage": self.damage(status.get("state")),
-            "path": str(self.path),
+            "path": str(self.folder),
         }
 
 
@@ -315,33 +332,49 @@ def new_run_id(method: str) -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S')}-{method}-{secrets.token_hex(2)}"
 
 
-def create_run(config, root: str | Path | None = None) -> Run:
+def create_run(config, root: str | Path | None = None, out: str | Path | None = None) -> Run:
     """A new run folder with config.json (the data's fingerprint recorded: every re-read of it is checked) and a
-    queued status."""
+    queued status. With `out` the folder is made there, and the runs folder records it (a link named by the run's
+    id, made once the folder is whole): the Run returned, like get_run's, names it by that record."""
     from lab.data.fingerprint import data_sha256
 
     config.data_sha256 = data_sha256(config.data) if config.data and Path(config.data).exists() else None
-    path = runs_root(root) / new_run_id(config.method)
+    folder = Path(out).expanduser().absolute() if out else runs_root(root)
+    path = folder / new_run_id(config.method)
     staging = Run(path.with_name(f".{path.name}.creating"))  # built hidden, then renamed: no reader sees half a run
     staging.path.mkdir(parents=True)
     write_json_atomic(staging.path / "config.json", config.to_dict())
     now = time.time()
     staging.set_status("queued", created=now, queued=now, pid=None)
     os.rename(staging.path, path)
-    return Run(path)
+    record = runs_root(root) / path.name
+    if not out or record.parent.resolve() == folder.resolve():
+        return Run(path)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(path, record, target_is_directory=True)
+    except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True)  # a run no face could find would hold the device unseen
+        raise LabError(f"Could not record the run in {record.parent}.", str(exc),
+                       "Make the workspace's runs folder writable (or set LAB_WORKSPACE), or leave out --out.") \
+            from exc
+    return Run(record)
 
 
 def list_runs(root: str | Path | None = None) -> list[Run]:
     base = runs_root(root)
-    runs = [Run(p) for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")] if base.is_dir() else []
+    runs = [Run(p) for p in base.iterdir() if (p.is_dir() or p.is_symlink()) and not p.name.startswith(".")] \
+        if base.is_dir() else []
     return sorted((r for r in runs if r.exists()), key=lambda r: r.id, reverse=True)
 
 
 def get_run(ref: str | Path, root: str | Path | None = None) -> Run:
-    """A run by folder path, id, or unique id prefix/suffix."""
+    """A run by folder path, id, or unique id prefix/suffix. A folder created with `out` is named by its record in
+    the runs folder, however it is given, so every face takes the same lock and delete removes the record too."""
     try:
         if Path(ref).is_dir() and Run(ref).exists():
-            return Run(ref)
+            record = runs_root(root) / Path(ref).name
+            return Run(record) if record.is_symlink() and record.resolve() == Path(ref).resolve() else Run(ref)
     except OSError:  # longer than a folder name may be (ENAMETOOLONG): no run folder has it
         pass
     matches = [r for r in list_runs(root) if r.id == ref or r.id.startswith(str(ref)) or r.id.endswith(str(ref))]
@@ -357,8 +390,12 @@ def queue_position(run: Run, root: str | Path | None = None) -> int | None:
     """1 for the next queued run to train, 2 after it, ...; None when the run is not waiting."""
     if run.state != "queued":
         return None
-    queued = sorted((r for r in list_runs(root) if r.state == "queued"), key=lambda r: queued_since(r.status()))
-    return next((i + 1 for i, r in enumerate(queued) if r.path == run.path), None)
+    return next((i + 1 for i, r in enumerate(queue(root)) if r.path.resolve() == run.path.resolve()), None)
+
+
+def queue(root: str | Path | None = None) -> list[Run]:
+    """The queued runs in the order they take the device (queue_position's order: when each joined the queue)."""
+    return sorted((r for r in list_runs(root) if r.state == "queued"), key=lambda r: queued_since(r.status()))
 
 
 def queued_since(status: dict) -> float:
@@ -373,6 +410,16 @@ def delete_run(ref: str | Path, root: str | Path | None = None) -> None:
             raise LabError(f"Run {run.id} is {run.state}; it cannot be deleted now.",
                            "Deleting the folder of a live run would crash its worker and lose its work.",
                            f"Stop it first (`lab stop {run.id}`), then delete it.")
-        doomed = run.path.with_name(f".{run.id}.deleting-{secrets.token_hex(2)}")
-        os.rename(run.path, doomed)  # gone from every listing at once; the files go after
+        folder = run.folder  # a run created with `out`: where its record links
+        if run.path.is_symlink():
+            run.path.unlink()  # the record first: gone from every listing at once
+            if not Run(folder).exists():  # its folder is gone (or is no run's now): the record was all there was
+                return
+        doomed = folder.with_name(f".{folder.name}.deleting-{secrets.token_hex(2)}")
+        try:
+            os.rename(folder, doomed)  # gone from every listing at once; the files go after
+        except OSError:
+            if folder != run.path:
+                os.symlink(folder, run.path, target_is_directory=True)  # nothing deleted: the record stays
+            raise
     shutil.rmtree(doomed)

@@ -24,7 +24,15 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
     assert code == 0 and [r["id"] for r in json.loads(out)] == [run_id]
 
     code, out, _ = run_cli(capsys, "runs", run_id)  # its settings, then the before/after report the run ended with
-    assert code == 0 and '"method": "lora"' in out and "the base: validation loss" in out
+    assert code == 0 and "the base: validation loss" in out
+    lines = out.splitlines()
+    layout = lines[:next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))]  # not the
+    assert not [line for line in layout if line.lstrip().startswith(("{", '"'))]  # answers: the model's own words
+    assert lines[0] == f"run:       {run_id}" and lines[1].startswith("state:     completed")
+    assert any(line.startswith("method:    lora · r 4") for line in lines) and "steps:     2 of 2" in lines
+    assert "learning_rate=" in out
+    code, out, _ = run_cli(capsys, "runs", run_id, "--json")  # the whole record, only when asked
+    assert code == 0 and json.loads(out)["config"]["method"] == "lora"
     code, out, _ = run_cli(capsys, "runs", run_id, "--plot", str(tmp_path / "curves.html"))
     page = (tmp_path / "curves.html").read_text()
     assert code == 0 and out.strip() == str(tmp_path / "curves.html") and "plotly" in page and run_id[-4:] in page
@@ -50,6 +58,25 @@ def test_train_wait_then_every_run_command(capsys, trained, tmp_path):
 
     code, _, err = run_cli(capsys, "resume", run_id)
     assert code == 2 and "already completed" in err
+
+
+def test_train_out_waits_to_the_end_and_every_run_command_finds_the_run(capsys, lab_home, tiny_model_dir, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    code, out, err = run_cli(capsys, "train", "--model", str(tiny_model_dir), "--data", MESSAGES, "--max-steps", "2",
+                             "--batch-size", "2", "--max-length", "64", "--validation-fraction", "0.25", "--r", "4",
+                             "--samples", "0", "--out", str(elsewhere), "--wait", "--json")
+    assert code == 0, err  # it followed the run to its end (it used to fail at once: "No run ...")
+    summary = json.loads(out[out.index("{"):])
+    run_id = summary["id"]
+    assert summary["state"] == "completed" and f"Folder: {elsewhere / run_id}" in out
+    assert (elsewhere / run_id / "adapter" / "adapter_model.safetensors").exists()
+
+    code, out, _ = run_cli(capsys, "runs", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [run_id]
+    code, out, _ = run_cli(capsys, "delete", run_id)
+    assert code == 0 and list(elsewhere.iterdir()) == []
+    code, out, _ = run_cli(capsys, "runs", "--json")
+    assert code == 0 and json.loads(out) == []
 
 
 def test_data_reports_format_sizes_and_preview(capsys, tiny_model_dir):
