@@ -7,11 +7,11 @@ a user, a notebook or a face needs, by name (the faces import nothing else from 
     lab.wait(run["id"]); lab.compare([run["id"]], "What is AI?")
 """
 
-from lab.actions import (BASE, DemoRuns, classify_evaluate, compare, compare_split, data_path, delete_run, describe_data,
+from lab.actions import (BASE, DemoRuns, classify_evaluate, column_settings, compare, compare_split, data_columns, data_path, data_summary, delete_run, describe_data,
                          describe_method, describe_model, describe_models, download_merged, download_run, estimate_run, evaluate, export_run,
                          experiment, experiment_ids, list_experiments, plan_experiment, start_experiment,
                          stop_experiment,
-                         generation, import_adapter, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings,
+                         generation, import_adapter, latest_active_run, latest_run, curves, run_form, list_runs, loaded_model, model_names, parse_settings, picked,
                          plan_run, predict, prepare_models, progress, resume_run, run_details, run_ids, start_run, stop_run,
                          stream_reply, wait)
 from lab import present
@@ -28,10 +28,10 @@ from lab.system import system_info
 __all__ = [
     "BASE", "DEFAULT_MODEL", "DemoRuns", "METHODS", "PRECISIONS", "STRATEGIES", "TASKS", "GenerationSettings", "LabError",
     "LoadedModel", "ModelInfo", "TrainConfig", "chat", "classify_evaluate", "compare", "compare_split",
-    "data_path", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_merged", "download_run",
+    "column_settings", "data_columns", "data_path", "data_summary", "defaults", "delete_run", "describe_data", "describe_method", "describe_model", "describe_models", "download_merged", "download_run",
     "estimate_run", "evaluate", "experiment", "experiment_ids", "export_run", "list_experiments",
     "plan_experiment", "start_experiment", "stop_experiment", "generation", "import_adapter", "latest_active_run", "latest_run", "curves", "run_form", "list_models", "list_runs",
-    "load_model", "loaded_model", "model_names", "parse_settings", "plan_run", "predict", "prepare_models", "progress",
+    "load_model", "loaded_model", "model_names", "parse_settings", "picked", "plan_run", "predict", "prepare_models", "progress",
     "resume_run", "run_details", "run_ids", "start_run", "stop_run", "stream_chat", "stream_reply",
     "log_failure", "present", "quiet_libraries", "system_info", "wait", "without_server_paths",
 ]

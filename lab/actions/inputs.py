@@ -44,6 +44,33 @@ def parse_settings(text: str | dict | None) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def column_settings(columns: str | dict | None) -> dict:
+    """A column mapping as TrainConfig's settings ({"prompt_column": "question", ...}): a dict {role: column} (a
+    form's pickers) or 'role=column' pairs split by commas or lines (`--columns prompt=question,response=answer`).
+    Roles: prompt, response, system (chat), text, label (classify); each task reads its own; an empty column is
+    detected."""
+    from lab.runs.config import TrainConfig
+
+    how = ("Write it as prompt=<column>,response=<column> (chat; system=<column> optional) or "
+           "text=<column>,label=<column> (classify).")
+    if isinstance(columns, str):
+        pairs = [part.partition("=") for part in columns.replace("\n", ",").split(",") if part.strip()]
+        if bad := [role for role, sep, _ in pairs if not sep]:
+            raise LabError(f"'{bad[0].strip()[:60]}' is not a role=column pair.", "", how)
+        columns = {role.strip(): column.strip() for role, _, column in pairs}
+    if not isinstance(columns, dict):
+        if columns is None:
+            return {}
+        raise LabError(f"A column mapping is role=column pairs, not {repr(columns)[:60]}.", "", how)
+    if unknown := [role for role in columns if role not in TrainConfig.COLUMNS]:
+        raise LabError(f"'{str(unknown[0])[:60]}' is not a column role.",
+                       "Chat data maps prompt, response and an optional system column; classify data text and label.",
+                       how)
+    if not_text := [c for c in columns.values() if c is not None and not isinstance(c, str)]:
+        raise LabError(f"A column is named by text, not {repr(not_text[0])[:60]}.", "", how)
+    return {TrainConfig.COLUMNS[role]: column.strip() for role, column in columns.items() if column and column.strip()}
+
+
 def chosen(run_ids, what: str = "finished run") -> list[str]:
     """One or more run ids picked in a face; a LabError when none is, or when one is no text (a request may send
     any JSON value)."""
@@ -55,6 +82,13 @@ def chosen(run_ids, what: str = "finished run") -> list[str]:
         raise LabError(f"A run is chosen by its id, not {repr(not_text[0])[:60]}.", "",
                        f"Pick a {what} (refresh the list to see new ones).")
     return ids
+
+
+def picked(run_ids, what: str = "finished run") -> str:
+    """The run a one-run action (details, follow, stop, resume, download, merge, delete) acts on when a face sends
+    several: the one picked last. A face's multiselect keeps the order the user picked them in, and its first is
+    often the newest run the page started with, not the user's choice."""
+    return chosen(run_ids, what)[-1]
 
 
 def lines(text: str | list[str] | None) -> list[str]:

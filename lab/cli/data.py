@@ -16,6 +16,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--format", default="auto")
     parser.add_argument("--prompt-column")
     parser.add_argument("--response-column")
+    parser.add_argument("--system-column", help="chat: a column with a system prompt (optional)")
+    parser.add_argument("--columns", metavar="ROLE=COLUMN,...",
+                        help="which columns hold what: prompt=question,response=answer[,system=persona] (chat), "
+                             "text=sentence,label=topic (classify)")
     parser.add_argument("--max-length", type=int, default=512)
     parser.add_argument("--n", type=int, default=3, help="examples to preview (3)")
     parser.add_argument("--json", action="store_true")
@@ -25,7 +29,8 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     described = lab.describe_data(args.path, args.model, args.task, args.max_length, args.n,
                                   data_format=args.format, prompt_column=args.prompt_column,
-                                  response_column=args.response_column, text_column=args.text_column,
-                                  label_column=args.label_column)
+                                  response_column=args.response_column, system_column=args.system_column,
+                                  text_column=args.text_column, label_column=args.label_column,
+                                  columns=args.columns)
     print_json(described) if args.json else print(data_view.text(described))
     return 0

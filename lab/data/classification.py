@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab.data.dataset import find_split_files
-from lab.data.files import read_records
+from lab.data.files import data_name, read_records
+from lab.data.formats import choose_columns
 from lab.errors import LabError
 
 TEXT_NAMES = ("text", "sentence", "question", "input", "prompt")
@@ -21,6 +22,8 @@ class ClassificationSplits:
     validation: list[tuple[str, int]]
     labels: list[str]  # label id -> name, sorted by name
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # split -> label name -> examples
+    columns: dict[str, str] = field(default_factory=dict)  # {"text": column, "label": column} as read
+    format: str = "classify"  # what a summary calls it, beside a chat data set's format
 
 
 def _column(fields: dict, given: str | None, names: tuple[str, ...], what: str, where: str) -> str:
@@ -29,20 +32,27 @@ def _column(fields: dict, given: str | None, names: tuple[str, ...], what: str, 
         if given.strip().lower() in lowered:
             return lowered[given.strip().lower()]
         raise LabError(f"{where}: no {what} column '{given}'.", f"The columns are: {', '.join(fields)}.",
-                       f"Name one of them as the {what} column.")
+                       f"{choose_columns('text', 'label', first=True)}: one of them as the {what} column.")
     for name in names:
         if name in lowered:
             return lowered[name]
     raise LabError(f"{where}: cannot tell which column holds the {what}.", f"The columns are: {', '.join(fields)}.",
-                   f"Name it with {what}_column=..., or call the column one of: {', '.join(names)}.")
+                   f"{choose_columns('text', 'label', first=True)}, or call the {what} column one of: "
+                   f"{', '.join(names)}.")
 
 
-def _read(path: Path, text_column: str | None, label_column: str | None) -> list[tuple[str, str]]:
+def _read(path: Path, shown: str, text_column: str | None, label_column: str | None,
+          columns: dict | None = None) -> list[tuple[str, str]]:
+    """(text, label) rows; `columns` gets the text and label columns of the first row."""
     rows = []
-    for where, fields in read_records(path):
-        where = f"{path}, {where}"
-        text = str(fields.get(_column(fields, text_column, TEXT_NAMES, "text", where)) or "").strip()
-        label = str(fields.get(_column(fields, label_column, LABEL_NAMES, "label", where)) or "").strip()
+    for where, fields in read_records(path, shown):
+        where = f"{shown}, {where}"
+        text_key = _column(fields, text_column, TEXT_NAMES, "text", where)
+        label_key = _column(fields, label_column, LABEL_NAMES, "label", where)
+        if columns is not None and not columns:
+            columns.update(text=text_key, label=label_key)
+        text = str(fields.get(text_key) or "").strip()
+        label = str(fields.get(label_key) or "").strip()
         if not text:
             raise LabError(f"{where}: the text is empty.", "Every example needs text to classify.",
                            "Fill in the text or delete the row.")
@@ -51,7 +61,7 @@ def _read(path: Path, text_column: str | None, label_column: str | None) -> list
                            "Fill in the label or delete the row.")
         rows.append((text, label))
     if not rows:
-        raise LabError(f"{path} has no examples.", "", "Add rows with a text and a label.")
+        raise LabError(f"{shown} has no examples.", "", "Add rows with a text and a label.")
     return rows
 
 
@@ -73,19 +83,20 @@ def _stratified_split(rows, fraction: float, seed: int):
 
 def read_classification(source: str | Path, text_column: str | None = None, label_column: str | None = None,
                         validation_fraction: float = 0.1, seed: int = 0) -> ClassificationSplits:
-    files = find_split_files(Path(source))
-    train = _read(files["train"], text_column, label_column)
+    files, name, columns = find_split_files(Path(source)), data_name(source), {}
+    shown = {split: name if path == Path(source) else f"{name}/{path.name}" for split, path in files.items()}
+    train = _read(files["train"], shown["train"], text_column, label_column, columns)
     if "validation" in files:
-        validation = _read(files["validation"], text_column, label_column)
+        validation = _read(files["validation"], shown["validation"], text_column, label_column)
     else:
         train, validation = _stratified_split(train, validation_fraction, seed)
     labels = sorted({label for _, label in train})
     if len(labels) < 2:
-        raise LabError(f"{source}: only one class ({labels[0]!r}) in the training data.",
+        raise LabError(f"{name}: only one class ({labels[0]!r}) in the training data.",
                        "A classifier needs at least two classes to tell apart.", "Add examples of other classes.")
     unknown = sorted({label for _, label in validation} - set(labels))
     if unknown:
-        raise LabError(f"{source}: validation labels {unknown} never occur in training.",
+        raise LabError(f"{name}: validation labels {unknown} never occur in training.",
                        "The model can only predict classes it was trained on.",
                        "Add training examples of those classes, or remove them from validation.")
     ids = {label: i for i, label in enumerate(labels)}
@@ -95,6 +106,7 @@ def read_classification(source: str | Path, text_column: str | None = None, labe
         labels=labels,
         counts={"train": dict(Counter(label for _, label in train)),
                 "validation": dict(Counter(label for _, label in validation))},
+        columns=columns,
     )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab.data.files import EXTENSIONS, read_records
+from lab.data.files import EXTENSIONS, data_name, read_records
 from lab.data.formats import FORMATS, Columns, Example, detect_format, resolve_columns, to_example
 from lab.errors import LabError
 
@@ -19,6 +19,7 @@ class DatasetSplits:
     validation: list[Example]
     format: str
     files: dict[str, str]  # split name -> file it was read from
+    columns: dict[str, str] = field(default_factory=dict)  # role (prompt, response, system, text) -> column read
 
 
 def read_dataset(
@@ -39,18 +40,20 @@ def read_dataset(
         raise LabError(f"validation_fraction must be in [0, 1), got {validation_fraction}.",
                        "It is the share of train examples held out for validation.", "Use e.g. 0.1, or 0 for none.")
     columns = Columns(prompt=prompt_column, response=response_column, system=system_column, text=text_column)
-    files = find_split_files(Path(source))
-    read = {split: _read_file(path, fmt, columns) for split, path in files.items()}
-    formats = {split: found for split, (_, found) in read.items()}
+    files, name = find_split_files(Path(source)), data_name(source)
+    read = {split: _read_file(path, name if path == Path(source) else f"{name}/{path.name}", fmt, columns)
+            for split, path in files.items()}
+    formats = {split: found for split, (_, found, _) in read.items()}
     if len(set(formats.values())) > 1:
-        raise LabError(f"{source}: train and validation files differ in format ({formats}).",
+        raise LabError(f"{name}: train and validation files differ in format ({formats}).",
                        "Both splits must hold the same kind of examples.", "Convert one file to the other's format.")
     train = read["train"][0]
     if "validation" in read:
         validation = read["validation"][0]
     else:
         train, validation = _split(train, validation_fraction, seed)
-    return DatasetSplits(train, validation, formats["train"], {split: str(path) for split, path in files.items()})
+    return DatasetSplits(train, validation, formats["train"], {split: str(path) for split, path in files.items()},
+                         read["train"][2])
 
 
 def find_split_files(source: Path) -> dict[str, Path]:
@@ -65,7 +68,7 @@ def find_split_files(source: Path) -> dict[str, Path]:
              "validation": [p for p in data if p.stem.lower() in VALIDATION_STEMS]}
     if len(found["train"]) != 1 or len(found["validation"]) > 1:
         raise LabError(
-            f"{source}: expected one train file and at most one validation file.",
+            f"{data_name(source)}: expected one train file and at most one validation file.",
             f"Files found: {', '.join(names) or 'none'}. A data folder holds train{{{','.join(EXTENSIONS)}}} "
             f"and optionally {'|'.join(VALIDATION_STEMS)} with one of those extensions.",
             "Rename the files, or point to a single file.",
@@ -73,18 +76,20 @@ def find_split_files(source: Path) -> dict[str, Path]:
     return {split: paths[0] for split, paths in found.items() if paths}
 
 
-def _read_file(path: Path, fmt: str, columns: Columns) -> tuple[list[Example], str]:
-    records = read_records(path)
+def _read_file(path: Path, shown: str, fmt: str, columns: Columns) -> tuple[list[Example], str, dict[str, str]]:
+    """The file's examples, its format and the columns read (role -> column); errors name the file `shown`."""
+    records = read_records(path, shown)
     if not records:
-        raise LabError(f"{path} has no examples.", "The file is empty, or holds only a header or blank lines.",
+        raise LabError(f"{shown} has no examples.", "The file is empty, or holds only a header or blank lines.",
                        "Add examples, or point to the right file.")
     if path.suffix.lower() == ".txt" and fmt not in ("auto", "text"):
-        raise LabError(f"{path}: a .txt file is plain text, not '{fmt}'.", "Its paragraphs are read as text examples.",
+        raise LabError(f"{shown}: a .txt file is plain text, not '{fmt}'.", "Its paragraphs are read as text examples.",
                        "Use fmt='text' (or 'auto'), or save the data as .jsonl/.csv.")
     first_where, first = records[0]
-    fmt = detect_format(first, columns, f"{path}, {first_where}") if fmt == "auto" else fmt
-    resolved = resolve_columns(fmt, first, columns, f"{path}, {first_where}")
-    return [to_example(record, fmt, resolved, f"{path}, {where}") for where, record in records], fmt
+    fmt = detect_format(first, columns, f"{shown}, {first_where}") if fmt == "auto" else fmt
+    resolved = resolve_columns(fmt, first, columns, f"{shown}, {first_where}")
+    used = {role: column for role, column in vars(resolved).items() if column}
+    return [to_example(record, fmt, resolved, f"{shown}, {where}") for where, record in records], fmt, used
 
 
 def _split(examples: list[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:

@@ -44,6 +44,14 @@ class Columns:
     input: str | None = None  # alpaca's optional input, appended to the instruction
 
 
+def choose_columns(*roles: str, first: bool = False) -> str:
+    """The words of a fix that names the column mapping every face offers: the Data tab (and the Train tab after
+    it), the Data panel, `--columns` of `lab data` and `lab train` (plan_run's and describe_data's `columns`);
+    `first`: it starts the sentence."""
+    return (f"{'Choose' if first else 'choose'} the {' and '.join(roles)} column{'s' * (len(roles) > 1)} "
+            f"(Data tab, Data panel, or --columns {','.join(f'{role}=…' for role in roles)})")
+
+
 def field_error(where: str, field: str, problem: str, why: str, fix: str) -> LabError:
     return LabError(f"{where}, field '{field}': {problem}", why, fix)
 
@@ -72,7 +80,7 @@ def detect_format(record: dict, given: Columns, where: str) -> str:
     raise LabError(
         f"{where}: the record has no known format.",
         f"Its fields are: {_names(record)}. The lab reads " + "; ".join(FORMATS.values()) + ".",
-        "Rename the fields to one of these formats, or name them with prompt_column/response_column or text_column.",
+        f"{choose_columns('prompt', 'response', first=True)}, or rename the fields to one of these formats.",
     )
 
 
@@ -99,8 +107,11 @@ def resolve_columns(fmt: str, record: dict, given: Columns, where: str) -> Colum
 def _require(record: dict, name: str, role: str, where: str) -> str:
     key = find_key(record, name)
     if key is None:
-        raise field_error(where, name, "no such column.", f"The columns found are: {_names(record)}.",
-                          f"Rename a column to '{name}', or pass {role}_column=<the column that holds it>.")
+        fix = {"prompt": f"Rename a column to '{name}', or {choose_columns('prompt', 'response')}.",
+               "response": f"Rename a column to '{name}', or {choose_columns('prompt', 'response')}.",
+               "system": f"{choose_columns('system', first=True)}, or leave it empty for none.",
+               }.get(role, f"Rename a column to '{name}', or pass {role}_column=<the column that holds it>.")
+        raise field_error(where, name, "no such column.", f"The columns found are: {_names(record)}.", fix)
     return key
 
 

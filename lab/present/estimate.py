@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as _html
 
+from lab.present.data import line as data_line
 from lab.units import format_bytes, format_seconds
 
 FIX_COLUMNS = ["#", "fix", "peak", "fits", "time"]
@@ -24,6 +25,7 @@ def view(e: dict) -> dict:
                    format_seconds(f["seconds"])] for i, f in enumerate(e["fixes"], 1)],
         "precision": precision_line(e),
         "warnings": e.get("warnings") or [],
+        "data": data_line(e.get("data")),  # "chitchat.json: 270 train / 30 validation, ShareGPT"
     }
 
 
@@ -41,11 +43,12 @@ def precision_line(e: dict) -> str:
     return line + "."
 
 
-def _markdown(e: dict, bold) -> str:
+def _markdown(e: dict, bold, escape=str) -> str:
     v = view(e)
     precision = f"{bold('Precision:')} {v['precision']}\n\n" if v["precision"] else ""
     warnings = "".join(f"{bold('Warning:')} {w}\n\n" for w in v["warnings"])
-    text = (f"{warnings}{bold('Trainable:')} {v['trainable']}\n\n{precision}| memory | estimate |\n|---|---|\n"
+    data = f"{bold('Data:')} {escape(v['data'])}\n\n" if v["data"] else ""
+    text = (f"{warnings}{data}{bold('Trainable:')} {v['trainable']}\n\n{precision}| memory | estimate |\n|---|---|\n"
             + "".join(f"| {part} | {size} |\n" for part, size in v["memory"]) + f"\n{bold('Time:')} {v['time']}")
     if v["fixes"]:
         text += (f"\n\n{bold('Will not fit. Fixes, cheapest first:')}\n\n| " + " | ".join(FIX_COLUMNS) + " |\n"
@@ -55,7 +58,7 @@ def _markdown(e: dict, bold) -> str:
 
 
 def markdown(e: dict) -> str:
-    return _markdown(e, lambda s: f"**{s}**")
+    return _markdown(e, lambda s: f"**{s}**", lambda s: _html.escape(s, quote=False))
 
 
 def text(e: dict) -> str:
@@ -72,6 +75,7 @@ def html(e: dict) -> str:
 
     precision = f"<br><b>Precision:</b> {_html.escape(v['precision'])}" if v["precision"] else ""
     warnings = "".join(f"<b>Warning:</b> {_html.escape(w)}<br>" for w in v["warnings"])
+    warnings += f"<b>Data:</b> {_html.escape(v['data'])}<br>" if v["data"] else ""
     page = (f"{warnings}<b>Trainable:</b> {_html.escape(v['trainable'])}{precision}{table(['memory', 'estimate'], v['memory'])}"
             f"<b>Time:</b> {_html.escape(v['time'])}")
     if v["fixes"]:

@@ -24,7 +24,9 @@ def setting(default, help: str):
 
 @dataclass
 class TrainConfig:
-    FILLED_IN: ClassVar[tuple[str, ...]] = ("precision_reason", "data_sha256")  # the lab's, never a user's flag
+    FILLED_IN: ClassVar[tuple[str, ...]] = ("precision_reason", "data_sha256", "data_summary")  # the lab's, no flag
+    COLUMNS: ClassVar[dict[str, str]] = {"prompt": "prompt_column", "response": "response_column",
+                                         "system": "system_column", "text": "text_column", "label": "label_column"}
     task: str = setting("chat", "chat (instruction tuning of the causal LM) or classify (text -> label)")
     model: str = setting(DEFAULT_MODEL, "registry name, local folder or hub id")
     precision: str = setting("auto", f"base model precision: {', '.join(PRECISIONS)} (auto: the fastest that fits "
@@ -39,8 +41,11 @@ class TrainConfig:
     data_format: str = setting("auto", "auto, messages, sharegpt, alpaca, text or columns")
     prompt_column: str | None = setting(None, "CSV/JSONL column with the prompt")
     response_column: str | None = setting(None, "CSV/JSONL column with the answer")
+    system_column: str | None = setting(None, "CSV/JSONL column with a system prompt (optional)")
     text_column: str | None = setting(None, "classify: column with the text (auto: text, sentence, question, ...)")
     label_column: str | None = setting(None, "classify: column with the label (auto: label, class, topic, ...)")
+    data_summary: dict | None = setting(None, "the data as read when the run was created: name, format, split sizes, "
+                                              "columns (the lab fills it in; faces show it)")
     validation_fraction: float = setting(0.1, "share held out for validation when there is no validation file")
     max_validation_examples: int = setting(100, "cap on validation examples scored at each evaluation")
     samples: int = setting(3, "validation prompts answered at step 0 and after every evaluation, shown as the "
@@ -71,6 +76,9 @@ class TrainConfig:
 
     def __post_init__(self):
         self.method_params = dict(self.method_params or {})
+        for name in self.COLUMNS.values():  # an emptied form field or YAML '' means: detect it
+            if isinstance(getattr(self, name), str) and not getattr(self, name).strip():
+                setattr(self, name, None)
         if self.method in METHODS:  # the method's measured recipe fills what the user left out
             recipe = METHODS[self.method].recipe(self.task)
             self.method_params = {**recipe.settings, **self.method_params}
@@ -97,6 +105,7 @@ class TrainConfig:
             raise LabError(f"Unknown precision '{self.precision}'.", "", f"Use one of: {', '.join(PRECISIONS)}.")
         self.validate_processes()
         self.validate_tracker()
+        self.validate_columns()
         method = self.method_config()  # its own settings are checked here
         if self.precision != AUTO:  # auto picks one the method takes
             method.check_precision(self.precision)
@@ -127,6 +136,25 @@ class TrainConfig:
         if not 0 <= self.validation_fraction < 1:
             raise LabError(f"validation_fraction {self.validation_fraction} is outside [0, 1).", "",
                            "Use a share such as 0.1, or 0 for no validation.")
+
+    def validate_columns(self) -> None:
+        """Each column is a name; no two roles of the task read the same column."""
+        from lab.data.formats import choose_columns
+
+        for name in self.COLUMNS.values():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise LabError(f"{name} must be a column's name, not {value!r}.", self.help(name),
+                               "Give the column's name as the file's header spells it, or leave it empty to "
+                               "detect it.")
+        roles = ("text", "label") if self.task == "classify" else ("prompt", "response", "system")
+        chosen = [(role, getattr(self, self.COLUMNS[role])) for role in roles if getattr(self, self.COLUMNS[role])]
+        for i, (role, column) in enumerate(chosen):
+            for other, same in chosen[i + 1:]:
+                if column.strip().lower() == same.strip().lower():
+                    raise LabError(f"The {role} and the {other} are both column '{column}'.",
+                                   "Each part of an example is read from a column of its own.",
+                                   f"{choose_columns(*roles[:2], first=True)}: two different columns.")
 
     def validate_tracker(self) -> None:
         if self.report_to not in TRACKERS:
@@ -180,8 +208,8 @@ class TrainConfig:
             return read_classification(self.data, text_column=self.text_column, label_column=self.label_column,
                                        validation_fraction=self.validation_fraction, seed=self.seed)
         return read_dataset(self.data, fmt=self.data_format, prompt_column=self.prompt_column,
-                            response_column=self.response_column, validation_fraction=self.validation_fraction,
-                            seed=self.seed)
+                            response_column=self.response_column, system_column=self.system_column,
+                            validation_fraction=self.validation_fraction, seed=self.seed)
 
     def check_data(self) -> None:
         """A LabError when the run has no data of its own, or its data changed or went since it was recorded."""

@@ -20,7 +20,8 @@ from lab.widgets.train import TrainPanel
 
 
 def Lab(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION, data: str = defaults.DATA) -> w.Tab:
-    """Every panel in tabs; Follow and Resume in the Runs panel show the run in the Train panel."""
+    """Every panel in tabs; Follow and Resume in the Runs panel show the run in the Train panel, which trains on the
+    Data panel's data and columns."""
     tabs = w.Tab()
     train = TrainPanel(model, precision, data)
 
@@ -28,9 +29,18 @@ def Lab(model: str = lab.DEFAULT_MODEL, precision: str = defaults.PRECISION, dat
         train.follow(run_id)
         tabs.selected_index = list(tabs.panels).index("Train")
 
+    data_panel = DataPanel(data, model)
+
+    def to_train(_=None) -> None:  # the Train panel trains on the Data panel's data and its columns, as in the app
+        train.data.value = data_panel.data.value
+        train.columns.value = ",".join(f"{role}={column}" for role, column in data_panel.mapping().items() if column)
+
+    data_panel.data.observe(to_train, names="value")
+    for picker in data_panel.columns.values():
+        picker.observe(to_train, names="value")
     tabs.panels = {
         "Model": ModelPanel(model, precision),
-        "Data": DataPanel(data, model),
+        "Data": data_panel,
         "Train": train,
         "Experiments": ExperimentPanel(model, precision, data),
         "Runs": RunsPanel(follow),

@@ -49,3 +49,11 @@ def test_a_form_plan_uses_the_defaults_once(tiny_model_dir, lab_home):
                                                                         lab.defaults.BATCH_SIZE)
     assert config.eval_steps == config.save_steps == 3 and config.max_validation_examples == 50
     assert config.data == lab.data_path(lab.defaults.DATA)
+
+
+def test_a_one_run_action_acts_on_the_run_picked_last():
+    from lab.actions.inputs import picked
+
+    assert picked(["newest", "older"]) == "older" and picked("one") == "one" and picked(["", "x"]) == "x"
+    with pytest.raises(lab.LabError, match="No run chosen"):
+        picked([])
