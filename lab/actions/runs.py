@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lab.actions.inputs import chosen
+from lab.actions.inputs import chosen, picked
 from lab.errors import LabError
 from lab.runs import store
 
@@ -57,7 +57,7 @@ def run_details(run_id: str) -> dict:
     no server path), and whether its data is still what it trained on (`data`: lab.data.fingerprint.data_state)."""
     from lab.data.fingerprint import data_state
 
-    run = store.get_run(chosen(run_id, "run")[0])
+    run = store.get_run(picked(run_id, "run"))
     return {"status": run.status(), "config": run.config, "summary": _public(run.summary()), "folder": run.id,
             "report": report(run), "data": data_state(run.config.get("data"), run.config.get("data_sha256"))}
 
@@ -84,13 +84,15 @@ def curves(run_ids) -> list[dict]:
 
 
 def report(run: store.Run) -> dict | None:
-    """The run's eval.json (its before/after report, or the latest evaluation of it alone); None before one."""
-    return store.read_json(run.path / "eval.json")
+    """The run's eval.json (its before/after report, or the latest evaluation of it alone); {"pending": True} while
+    a stopped run's worker writes it; None before one."""
+    found = store.read_json(run.path / "eval.json")
+    return {"pending": True} if found is None and run.report_pending() else found
 
 
 def delete_run(run_id: str, confirmed: bool = False) -> str:
     """Delete a finished run's folder; a face must have asked the user first (`confirmed`)."""
-    run_id = chosen(run_id, "run to delete")[0]
+    run_id = picked(run_id, "run to delete")
     if not confirmed:
         raise LabError("Deletion needs confirmation.", "A deleted run cannot be restored.",
                        "Tick 'Yes, delete it' and press Delete again.")
@@ -102,7 +104,7 @@ def download_run(run_id: str) -> str:
     """The run's result (adapter or whole model, tokenizer, model card) as a zip in a new temporary folder."""
     from lab.results.adapters import check_result
 
-    run = store.get_run(chosen(run_id)[0])
+    run = store.get_run(picked(run_id))
     check_result(run)
     folder = Path(tempfile.mkdtemp(prefix="lab-download-"))
     return shutil.make_archive(str(folder / f"{run.id}-adapter"), "zip", run.adapter_dir)
@@ -114,7 +116,7 @@ def export_run(run_id: str, out: str, merge: bool = False) -> dict:
     from lab.models.registry import folder_size
     from lab.results.export import export_run as export, export_warnings
 
-    run = store.get_run(chosen(run_id)[0])
+    run = store.get_run(picked(run_id))
     path = export(run.path, out, merge=merge)
     return {"path": str(path), "size": folder_size(path), "warnings": export_warnings(run, merge)}
 
@@ -122,7 +124,7 @@ def export_run(run_id: str, out: str, merge: bool = False) -> dict:
 def download_merged(run_id: str) -> dict:
     """The run's LoRA/IA3 merged into an fp32 copy of its base, as a zip in a new temporary folder (loading the
     base and merging take a while): {path, size (of the zip, bytes), warnings}."""
-    run = store.get_run(chosen(run_id)[0])
+    run = store.get_run(picked(run_id))
     folder = Path(tempfile.mkdtemp(prefix="lab-download-"))
     try:
         merged = export_run(str(run.path), str(folder / f"{run.id}-merged"), merge=True)

@@ -3,11 +3,12 @@ run's start, stop and resume, and its progress as a face follows it."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import fields
 
 from lab.actions import defaults
 from lab.actions.data import data_path
-from lab.actions.inputs import chosen, parse_settings, real, whole
+from lab.actions.inputs import column_settings, parse_settings, picked, real, whole
 from lab.actions.models import model_name
 from lab.actions.runs import waiting_for
 from lab.errors import LabError
@@ -34,8 +35,8 @@ def describe_method(method: str, task: str = defaults.TASK) -> dict:
 def run_form(run_id: str) -> dict:
     """A run's settings as the Train form's values (what a face following the run shows): model, precision,
     method, settings (the method's, its defaults filled in), data, steps, learning_rate, batch_size, max_length,
-    task, processes, strategy."""
-    config = get_run(chosen(run_id, "run")[0]).config
+    task, processes, strategy, report_to, columns ({role: column}, "" where detected)."""
+    config = get_run(picked(run_id, "run")).config
     method = config.get("method", defaults.METHOD)
     task = config.get("task", defaults.TASK)
     known = {s["name"]: s["default"] for s in describe_method(method, task)["settings"]} if method in METHODS else {}
@@ -45,15 +46,18 @@ def run_form(run_id: str) -> dict:
             "batch_size": config.get("batch_size"), "max_length": config.get("max_length"),
             "task": task, "processes": config.get("processes", 1),
             "strategy": config.get("strategy", defaults.STRATEGY),
-            "report_to": config.get("report_to", defaults.REPORT_TO)}
+            "report_to": config.get("report_to", defaults.REPORT_TO),
+            "columns": {role: config.get(name) or "" for role, name in TrainConfig.COLUMNS.items()}}
 
 
 def plan_run(model: str | None = None, precision: str = defaults.PRECISION, method: str = defaults.METHOD,
              settings: str | dict | None = "", data: str | None = defaults.DATA, steps=None, learning_rate=None,
              batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH, task: str = defaults.TASK,
              processes=defaults.PROCESSES, strategy: str = defaults.STRATEGY, upload=None,
-             confined: bool = False, report_to: str = defaults.REPORT_TO) -> TrainConfig:
-    """A form's values as a validated TrainConfig: the data path resolved (and confined), the method's settings
+             confined: bool = False, report_to: str = defaults.REPORT_TO,
+             columns: str | dict | None = None) -> TrainConfig:
+    """A form's values as a validated TrainConfig: the data path resolved (and confined), the column mapping
+    (`columns`: {role: column} or 'prompt=question,response=answer'; empty: detected), the method's settings
     parsed, steps and learning rate from the method's recipe for the task where left empty (steps 0 too: an
     emptied number field arrives as 0), evaluation and checkpoints about three times a run, 50 validation examples
     scored each time."""
@@ -67,7 +71,8 @@ def plan_run(model: str | None = None, precision: str = defaults.PRECISION, meth
                        eval_steps=defaults.every(steps), save_steps=defaults.every(steps),
                        max_validation_examples=defaults.VALIDATION_EXAMPLES,
                        processes=whole(processes, "processes"), strategy=strategy,
-                       report_to="tensorboard" if report_to is True else report_to or "none")
+                       report_to="tensorboard" if report_to is True else report_to or "none",
+                       **column_settings(columns))
 
 
 def _config(config: TrainConfig | dict) -> TrainConfig:
@@ -96,13 +101,13 @@ def start_run(config: TrainConfig | dict, force: bool = False, out: str | None =
 
 def stop_run(run_id: str) -> dict:
     """Ask a queued or training run to stop; it saves a checkpoint and its adapter first."""
-    return launcher.stop_run(chosen(run_id, "run to stop")[0]).summary()
+    return launcher.stop_run(picked(run_id, "run to stop")).summary()
 
 
 def resume_run(run_id: str) -> dict:
     """Continue a stopped, failed or damaged run from its newest whole checkpoint: `checkpoint` its name (None: the
     start), `passed` the newer checkpoints it passed over, each {checkpoint, missing}."""
-    run = launcher.resume_run(chosen(run_id, "stopped or failed run")[0])
+    run = launcher.resume_run(picked(run_id, "stopped or failed run"))
     checkpoint = run.last_checkpoint()
     return {**run.summary(), "checkpoint": checkpoint.name if checkpoint else None,
             "passed": [{"checkpoint": c.name, "missing": gaps} for c, gaps in run.passed_checkpoints()]}
@@ -122,9 +127,10 @@ def latest_run() -> str | None:
 def progress(run_id: str | None = None) -> dict | None:
     """What a face following a run shows: state (with the queue position and the run it waits for), step of max,
     fraction, latest losses, speed, ETA, error and fix, the loss curve, the samples answered so far, the
-    before/after report once written, and the run's own settings. Without a run id, latest_run(); None when
-    there is no run."""
+    before/after report once written, the run's own settings and `data` (its name, split sizes, format). Without
+    a run id, latest_run(); None when there is no run."""
     from lab.actions.runs import curve, report
+    from lab.data.summary import named
 
     run_id = run_id or latest_run()
     if not run_id:
@@ -147,7 +153,8 @@ def progress(run_id: str | None = None) -> dict | None:
         "step": step,
         "max_steps": max_steps,
         "fraction": step / max_steps if max_steps else 0.0,
-        "eta_s": train[-1].get("eta_s") if train and status["state"] == "running" else None,
+        "report_pending": run.report_pending(),  # stopped at once; its report follows
+        "eta_s": eta(train[-1]) if train and status["state"] in ("running", "stopping") else None,
         "loss": train[-1]["loss"] if train else None,
         "eval_loss": evals[-1]["eval_loss"] if evals else None,
         "tokens_per_s": train[-1].get("tokens_per_s") if train else None,
@@ -159,9 +166,18 @@ def progress(run_id: str | None = None) -> dict | None:
         "samples": [e for e in events if e["type"] == "sample"],
         "report": report(run),
         "config": run.config,
+        "data": run.config.get("data_summary") or named(run.config.get("data")),
     }
+
+
+def eta(record: dict) -> float | None:
+    """The latest train record's ETA (steps, evaluations, answers, checkpoints and the report to come), counted
+    down since it was written, so it keeps moving through an evaluation or the report."""
+    if record.get("eta_s") is None:
+        return None
+    return max(0.0, record["eta_s"] - (time.time() - record["time"]))
 
 
 def wait(run_id: str, timeout: float | None = None) -> str:
     """Block until the run ends (or `timeout` seconds pass); its state."""
-    return get_run(chosen(run_id, "run")[0]).wait(timeout=timeout)
+    return get_run(picked(run_id, "run")).wait(timeout=timeout)

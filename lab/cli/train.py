@@ -126,7 +126,7 @@ def follow(run_id: str, samples: bool = True) -> str:
     from tqdm.auto import tqdm
 
     bar = tqdm(total=None, unit="step", desc="queued", disable=not sys.stderr.isatty())
-    printed_step, printed_samples, printed_wait = -1, 0, None
+    printed_step, printed_samples, printed_wait, told_pending = -1, 0, None, False
     try:
         while True:
             p = lab.progress(run_id)
@@ -149,7 +149,11 @@ def follow(run_id: str, samples: bool = True) -> str:
                 for sample in p["samples"][printed_samples:]:
                     bar.write(samples_view.text(sample))  # above the bar, which stays at the bottom
                 printed_samples = len(p["samples"])
-            if p["final"]:
+            if p["final"] and p["report_pending"]:  # stopped at once; its report follows in seconds
+                if not told_pending:
+                    bar.write(f"{p['state']}: report pending")
+                told_pending = True
+            elif p["final"]:
                 bar.close()
                 print(f"Run {run_id}: {p['state']}.")
                 if p["error"]:

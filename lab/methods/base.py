@@ -57,6 +57,9 @@ class MethodConfig:
     lengthens_sequence: ClassVar[bool] = False  # prepends num_virtual_tokens learned tokens to every input
     fsdp: ClassVar[bool] = False  # offered with strategy fsdp (sharding pays only when every weight trains)
     mixes_in_batch: ClassVar[bool] = False  # peft runs rows of one batch through different adapters of one base
+    # before its first step the model answers exactly as the base does (LoRA's zero update, IA3's unit scales), so
+    # step 0's numbers are the base's (lab.runs.step_zero); False for learned virtual tokens
+    starts_as_base: ClassVar[bool] = True
     recipes: ClassVar[dict[str, Recipe]] = {}  # per task: the measured defaults every face starts from
 
     @classmethod

@@ -14,6 +14,7 @@ class PrefixTuningMethod(MethodConfig):
     summary = "Learns virtual keys and values at every layer: more reach than prompt tuning, still small."
     gradient_checkpointing = False  # its virtual keys and values enter as a cache, which checkpointed layers drop
     classify = False
+    starts_as_base = False  # its virtual tokens start as text or noise, not as nothing
     recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1))}
 
     num_virtual_tokens: int = param(16, "number of virtual key/value positions per layer")

@@ -13,6 +13,7 @@ class PromptTuningMethod(MethodConfig):
     label = "Prompt tuning"
     summary = "Learns only a soft prompt of virtual tokens: the fewest trainable parameters."
     lengthens_sequence = True
+    starts_as_base = False  # its virtual tokens start as text or noise, not as nothing
     recipes = {"chat": Recipe(3e-2, 30, (1e-2, 1e-1)),
                "classify": Recipe(9e-2, 60, (3e-2, 3e-1), {"num_virtual_tokens": 8})}
 

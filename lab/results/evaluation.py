@@ -46,11 +46,13 @@ def mean_losses(model, tokenizer, examples, max_length: int, adapter: str | None
 def score(model, tokenizer, examples, max_length: int, predictions: list[str], adapter: str | None = None) -> dict:
     losses, counts = mean_losses(model, tokenizer, examples, max_length, adapter)
     references = [e.messages[-1]["content"] for e in examples]
-    return {
-        **load_metric("perplexity", token_weighted=True).compute(predictions=losses, token_counts=counts),
-        **load_metric("rouge_l").compute(predictions=predictions, references=references),
-        **load_metric("exact_match").compute(predictions=predictions, references=references),
-    }
+    return {**load_metric("perplexity", token_weighted=True).compute(predictions=losses, token_counts=counts),
+            **text_scores(predictions, references)}
+
+
+def text_scores(predictions: list[str], references: list[str]) -> dict:
+    return {**load_metric("rouge_l").compute(predictions=predictions, references=references),
+            **load_metric("exact_match").compute(predictions=predictions, references=references)}
 
 
 def changed(answers: list[str], base: list[str]) -> float:
@@ -90,6 +92,28 @@ def evaluate_runs(refs, max_examples: int = 20, max_new_tokens: int = 48, split:
               "samples": samples([e.messages[-2]["content"] for e in examples],
                                  [e.messages[-1]["content"] for e in examples], answers)}
     return finished(result, runs, started, known_facts)
+
+
+def report_from_training(run: Run, examples, before: dict, after: dict, max_new_tokens: int, scored: int,
+                         known_facts: dict | None = None) -> dict:
+    """A run's report from numbers its training computed, with nothing loaded again: `before` and `after` are
+    {loss, answers}, the validation loss over the `scored` examples of every evaluation (step 0's, the base's, and
+    the last one's) and the greedy answers to `examples` (step 0's and the last pass's). Stored as eval.json."""
+    import math
+
+    started = time.time()
+    prompts = [e.messages[-2]["content"] for e in examples]
+    references = [e.messages[-1]["content"] for e in examples]
+    answers = {"base": before["answers"][:len(examples)], run.id: after["answers"][:len(examples)]}
+    rows = [{"model": label, "loss": numbers["loss"], "perplexity": math.exp(min(numbers["loss"], 50)),
+             **text_scores(answers[label], references),
+             "changed": None if label == "base" else changed(answers[label], answers["base"])}
+            for label, numbers in (("base", before), (run.id, after))]
+    result = {"run": run.id, "runs": [run.id], "task": "chat", "split": "validation", "examples": len(examples),
+              "loss_examples": scored, "max_new_tokens": max_new_tokens, "rows": rows,
+              "reference_words": round(sum(len(r.split()) for r in references) / len(references), 2),
+              "samples": samples(prompts, references, answers)}
+    return finished(result, [run], started, known_facts)
 
 
 def evaluate_run(ref, max_examples: int = 20, max_new_tokens: int = 48, split: str = "validation",

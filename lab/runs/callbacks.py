@@ -14,6 +14,7 @@ from lab.errors import LabError
 from lab.logs import log_failure
 from lab.runs import distributed
 from lab.runs.store import Run
+from lab.runs.timeline import Schedule
 
 
 SMOOTHING_STEPS = 10  # tokens/s and the ETA are read over this many recent steps, so they do not jump
@@ -22,11 +23,17 @@ DIVERGED = 1.5  # a validation loss this many times the first one means the run 
 
 class RunFolderCallback(TrainerCallback):
     def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict, samples=None,
-                 precision: tuple[str, str] = ("", "")):
-        """`samples(model)` answers the run's sample prompts (lab.runs.samples.answerer); None: no samples.
-        `precision`: what the run trains in and why (auto's reason), for the start event."""
+                 precision: tuple[str, str] = ("", ""), shown: int = 3, reported: int = 0,
+                 schedule: Schedule | None = None, step_zero: tuple[str, dict | None] | None = None):
+        """`samples(model, count)` answers the run's first `count` prompts (lab.runs.samples.Answerer); None: no
+        samples. Sample events show `shown` of them; step 0 and the last pass answer `reported` (the report's).
+        `precision`: what the run trains in and why (auto's reason), for the start event. `step_zero`: (key, an
+        earlier run's step 0 or None) when step 0 can be cached (lab.runs.step_zero)."""
         self.run = run
         self.samples = samples
+        self.shown, self.reported = shown, reported
+        self.schedule = schedule or Schedule()
+        self.step_zero = step_zero
         self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats,
                              "precision": precision[0], "precision_reason": precision[1]}
         self.last_time = time.time()
@@ -34,6 +41,9 @@ class RunFolderCallback(TrainerCallback):
         self.recent = deque(maxlen=SMOOTHING_STEPS)  # (seconds, tokens) of each recent step, evaluations left out
         self.stopped = False
         self.first_eval_loss = None
+        self.eval_loss = None  # the latest validation loss
+        self.base_answers = None  # step 0's answers to the reported prompts: the report's "before"
+        self.final_answers = None  # the last pass's: the report's "after"
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.last_time = time.time()
@@ -41,6 +51,16 @@ class RunFolderCallback(TrainerCallback):
         if state.is_world_process_zero:
             self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
                                    "world_size": args.world_size, **self.start_fields})
+        key, known = self.step_zero or (None, None)
+        if known and state.global_step == 0:  # an earlier run started here: its numbers, without computing them
+            self.first_eval_loss = self.eval_loss = known["eval_loss"]
+            self.base_answers = known["answers"]
+            if state.is_world_process_zero:
+                self.run.append_event({"type": "eval", "step": 0, "eval_loss": known["eval_loss"],
+                                       "perplexity": math.exp(min(known["eval_loss"], 50)), "cached": True})
+                if self.shown and self.samples is not None:
+                    self.run.append_event({"type": "sample", "step": 0, "seconds": 0.0, "cached": True,
+                                           "rows": self.samples.rows(known["answers"][:self.shown])})
 
     def on_step_end(self, args, state, control, **kwargs):
         self.stopped = distributed.agree(state.is_world_process_zero and self.run.stop_requested())
@@ -51,20 +71,34 @@ class RunFolderCallback(TrainerCallback):
             control.should_save = True  # the checkpoint `lab resume` continues from
 
     def on_evaluate(self, args, state, control, model=None, **kwargs):
-        if self.samples is None:
-            return
         started = time.time()
+        first, last = state.global_step == 0, state.global_step >= state.max_steps or self.stopped
+        count = self.reported if (first or last) and self.reported else self.shown
+        if self.samples is None or not count:
+            return
         try:
-            rows = self.samples(model)  # on every rank: an FSDP forward is collective
+            rows = self.samples(model, count)  # on every rank: an FSDP forward is collective
         except Exception as exc:  # samples are a view of training, never a reason to end it
             log_failure(exc)
             rows = None
-        if rows is not None and state.is_world_process_zero:
-            self.run.append_event({"type": "sample", "step": state.global_step,
-                                   "seconds": round(time.time() - started, 2), "rows": rows})
+        seconds = time.time() - started
+        if rows is not None:
+            setattr(self.schedule, "report_seconds" if count == self.reported else "answer_seconds", seconds)
+            answers = [row["answer"] for row in rows]
+            self.base_answers = answers if first else self.base_answers
+            self.final_answers = answers if last else None
+            key, known = self.step_zero or (None, None)
+            if first and key and not known and state.is_world_process_zero and self.eval_loss is not None:
+                from lab.runs import step_zero
+
+                step_zero.store(key, self.eval_loss, answers, self.schedule.eval_seconds, seconds)
+        if rows and self.shown and state.is_world_process_zero:
+            self.run.append_event({"type": "sample", "step": state.global_step, "seconds": round(seconds, 2),
+                                   "rows": rows[:self.shown]})
         self.last_time = time.time()  # the next step's time leaves the answering out
 
     def on_save(self, args, state, control, **kwargs):
+        self.schedule.save_seconds = time.time() - self.last_time  # measured, for the ETA
         self.last_time = time.time()  # a checkpoint's save time is not training speed either
 
     def check_diverging(self, loss: float, step: int, learning_rate: float) -> None:
@@ -83,11 +117,12 @@ class RunFolderCallback(TrainerCallback):
         logs = logs or {}
         now = time.time()
         if "eval_loss" in logs:
-            loss = logs["eval_loss"]
+            loss = self.eval_loss = logs["eval_loss"]
             if state.is_world_process_zero:
                 scores = {k.removeprefix("eval_"): v for k, v in logs.items() if k in ("eval_accuracy", "eval_f1")}
                 self.run.append_event({"type": "eval", "step": state.global_step, "eval_loss": loss,
                                        "perplexity": math.exp(min(loss, 50)), **scores})
+            self.schedule.eval_seconds = now - self.last_time  # measured: it ran since the last record
             self.last_time = now  # the next step's time leaves the evaluation out
             self.check_diverging(loss, state.global_step, args.learning_rate)
             return
@@ -114,6 +149,8 @@ class RunFolderCallback(TrainerCallback):
             "grad_norm": logs.get("grad_norm"),
             "tokens": tokens,
             "tokens_per_s": round(sum(n for _, n in self.recent) / seconds, 1),
-            "eta_s": round(seconds / len(self.recent) * (state.max_steps - state.global_step), 1),
+            # the steps left at the recent pace, and every evaluation, answer pass, checkpoint and the report to come
+            "eta_s": round(seconds / len(self.recent) * (state.max_steps - state.global_step)
+                           + self.schedule.seconds_after(state.global_step, state.max_steps), 1),
         })
         self.last_time, self.last_tokens = now, tokens

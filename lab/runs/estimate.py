@@ -84,6 +84,8 @@ class Estimate:
     precision_reason: str = ""
     quantised: Estimate | None = None  # the same run on a 4-bit base: what it would cost and save here
     warnings: tuple = ()  # what the user may want to change before starting (a learning rate far off the recipe)
+    parts: dict | None = None  # seconds by part: start, training, evaluations, answers, checkpoints, finish
+    data: dict | None = None  # the data it reads (lab.data.summary): name, split sizes, format, columns
 
     @property
     def peak_bytes(self) -> int:
@@ -107,13 +109,14 @@ class Estimate:
                 "trainable_share": self.trainable_share, "memory": dict(self.memory), "peak_bytes": self.peak_bytes,
                 "free_bytes": self.free_bytes, "fits": self.fits, "steps": self.steps, "tokens": self.tokens,
                 "seconds": round(self.seconds, 1),
+                "parts": {part: round(n, 1) for part, n in (self.parts or {}).items()},
                 "fixes": [{"fix": f.label, "changes": f.changes, "keeps_result": f.keeps_result,
                            "peak_bytes": f.estimate.peak_bytes, "fits": f.estimate.fits,
                            "seconds": round(f.estimate.seconds, 1)} for f in self.fixes],
                 "precision": self.precision, "precision_reason": self.precision_reason,
                 "quantised": {"precision": "4bit", "peak_bytes": self.quantised.peak_bytes,
                               "seconds": round(self.quantised.seconds, 1)} if self.quantised else None,
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings), "data": self.data}
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,7 @@ def padded_batches(lengths, batch_size: int) -> list[int]:
 
 def estimate(config: TrainConfig | dict, splits=None, device: str | None = None) -> Estimate:
     """Peak memory and training time of `config` on this machine, without loading the model."""
+    from lab.data.summary import summarize
     from lab.models.loading import default_device
     from lab.runs.probe import device_speed
 
@@ -264,10 +268,11 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
     labels = splits.labels if config.task == "classify" else None
     model, data = model_shape(config, labels), data_shape(config, splits)
     speed, free = device_speed(device, config.precision), free_memory(device)
-    result = _estimate(config, model, data, device, speed, free)
+    beyond = beyond_steps(config, splits, device)
+    result = _estimate(config, model, data, device, speed, free, beyond)
     result = replace(result, precision=config.precision, precision_reason=config.precision_reason,
                      quantised=four_bit(config, model, data, device, free),
-                     warnings=tuple(w for w in [config.rate_warning()] if w))
+                     warnings=tuple(w for w in [config.rate_warning()] if w), data=summarize(splits, config.data))
     if result.fits:
         return result
 
@@ -276,7 +281,7 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
         shape = model_shape(changed, labels) if "method_params" in changes or "method" in changes else model
         cut = DataShape(tuple(min(n, changed.max_length) for n in data.lengths), data.validation_tokens,
                         min(data.validation_longest, changed.max_length), data.labelled_share)
-        return _estimate(changed, shape, cut, device, device_speed(device, changed.precision), free)
+        return _estimate(changed, shape, cut, device, device_speed(device, changed.precision), free, beyond)
 
     return replace(result, fixes=tuple(ranked_fixes(config, data, estimate_with)))
 
@@ -367,7 +372,22 @@ def _halvings(n: int):
         yield n
 
 
-def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -> Estimate:
+def beyond_steps(config, splits, device: str) -> dict:
+    """What the run does besides its steps and what it knows of it: the sample prompts it shows, the report's
+    prompts it answers in its last pass, and an earlier run's step 0 it reuses (lab.runs.step_zero)."""
+    from lab.runs import step_zero
+    from lab.runs.samples import answerable
+
+    chat = config.task == "chat"
+    prompts = sum(1 for e in splits.validation if answerable(e.messages)) if chat else len(splits.validation)
+    in_process = step_zero.cacheable(config) and config.report_examples > 0 and prompts > 0 and config.processes == 1
+    reported = min(config.report_examples, prompts) if in_process else 0
+    known = step_zero.lookup(step_zero.key(config, splits.validation, reported)) if in_process else None
+    return {"device": device, "known": known, "shown": min(config.samples, prompts), "reported": reported,
+            "report_elsewhere": config.report_examples if not in_process and prompts else 0}
+
+
+def _estimate(config, model: ModelShape, data: DataShape, device, speed, free, beyond: dict | None = None) -> Estimate:
     method = config.method_config()
     compute_bytes = 2 if config.precision == "bf16" else 4
     frozen = model.total - model.trainable
@@ -399,9 +419,11 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
                        + 2 * model.trainable)
     dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
     timed_batches = device_batches + WARMUP_STEPS
-    seconds = (timed_batches / device_batches * tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
-               + timed_batches * (step_seconds(model, speed) + 2 * dequantise_s)  # forward and backward dequantise
-               + _eval_seconds(config, model, data, optimizer_steps, speed, quantised))
+    training = (timed_batches / device_batches * tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
+                + timed_batches * (step_seconds(model, speed) + 2 * dequantise_s))  # forward and backward dequantise
+    parts = {"training": training, **_beyond_seconds(config, model, data, optimizer_steps, speed, quantised,
+                                                     beyond or {"device": device, "known": None, "shown": 0,
+                                                                "reported": 0, "report_elsewhere": 0})}
     shards = config.processes if config.strategy == "fsdp" else 1  # fsdp splits weights, gradients and states
     memory = {"weights": weights / shards, "gradients": model.trainable * trainable_bytes / shards,
               "optimizer": 2 * model.trainable * trainable_bytes / shards, "activations": activations,
@@ -411,19 +433,28 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free) -
     return Estimate(
         device=device, total_params=model.total, trainable_params=model.trainable,
         memory={part: round(n * copies) for part, n in memory.items()},
-        free_bytes=free, steps=optimizer_steps, tokens=tokens, seconds=seconds,
+        free_bytes=free, steps=optimizer_steps, tokens=tokens, seconds=sum(parts.values()), parts=parts,
     )
 
 
-def _eval_seconds(config, model, data, steps, speed, quantised) -> float:
-    if not data.validation_tokens:
-        return 0.0
-    evaluations = 1 + steps // config.eval_steps + (1 if steps % config.eval_steps else 0)  # + the base model's
-    batches = math.ceil(data.validation_tokens / max(data.validation_longest, 1) / config.batch_size) + 1
-    dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
-    per_pass = (data.validation_tokens * 2 * model.matmul / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
-                + batches * (step_seconds(model, speed) / 3 + dequantise_s))  # a forward pass: a third of a step
-    return evaluations * per_pass
+def _beyond_seconds(config, model, data, steps, speed, quantised, beyond: dict) -> dict:
+    """Seconds of the run's start, evaluations, answers, checkpoints and finish (lab.runs.timeline)."""
+    from lab.runs import timeline
+
+    per_pass = 0.0
+    if data.validation_tokens:
+        batches = math.ceil(data.validation_tokens / max(data.validation_longest, 1) / config.batch_size) + 1
+        dequantise_s = quantised * speed.get(f"{config.precision}_s_per_param", 0.0)
+        per_pass = (data.validation_tokens * 2 * model.matmul / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
+                    + batches * (step_seconds(model, speed) / 3 + dequantise_s))  # a forward pass: a third of a step
+    parts = timeline.predicted(config, model.total, model.layers, steps, per_pass, data.validation_tokens, speed,
+                               beyond["device"], beyond["known"], beyond["shown"], beyond["reported"],
+                               model.trainable)
+    if beyond["report_elsewhere"]:  # the base and the result load afresh, and both answer
+        parts["finish"] += model.total * 4 / timeline.LOAD_BYTES_PER_SECOND + per_pass + timeline.answer_pass_seconds(
+            2 * beyond["report_elsewhere"], config.sample_new_tokens, model.total, model.layers, speed,
+            timeline.measured(config, beyond["device"]))
+    return parts
 
 
 def step_seconds(model: ModelShape, speed: dict) -> float:

@@ -30,6 +30,9 @@ def resolve_data(data: str) -> str:
     return str(path.resolve())
 
 
+REPORT_WAIT_SECONDS = 120  # resume waits this long for a stopped run's report
+
+
 def spawn_worker(run: Run, resume: bool = False) -> subprocess.Popen:
     command = worker_command(run.path, resume, run.config.get("processes", 1))
     log = open(run.path / "worker.log", "a")
@@ -81,6 +84,13 @@ def stop_run(ref: str | Path, root=None) -> Run:
 def resume_run(ref: str | Path, root=None) -> Run:
     """Continue a stopped, failed or damaged run from its newest whole checkpoint (the start when it has none)."""
     run = get_run(ref, root)
+    deadline = time.time() + REPORT_WAIT_SECONDS
+    while run.report_pending() and time.time() < deadline:  # a stopped run's report is being written: seconds
+        time.sleep(0.5)
+    if run.report_pending():
+        raise LabError(f"Run {run.id} is still writing the report of its stop.",
+                       "Its worker scores the result where it stopped before it ends.",
+                       "Resume it once its state shows no 'report pending'.")
     with runs_folder_lock(run):  # not resumed while another face deletes or resumes it
         check_resumable(run)
         (run.path / "stop").unlink(missing_ok=True)

@@ -9,16 +9,32 @@ from functools import partial
 import torch
 
 
-def answerer(config, splits, tokenizer):
-    """A function of the model that answers this run's samples (the event's rows), or None when there are none:
-    the first `config.samples` validation examples, in data order."""
+class Answerer:
+    """`answerer(model, count)`: the model's answers to the first `count` of a run's prompts, as event rows. The
+    prompts are the first validation examples in data order: sample events show the first `samples`, and a chat
+    run's report answers the first `report_examples` in the same pass."""
+
+    def __init__(self, examples: list, answer):
+        self.examples, self.answer = examples, answer
+
+    def __call__(self, model, count: int) -> list[dict]:
+        return self.answer(model, examples=self.examples[:count])
+
+    def rows(self, answers: list[str]) -> list[dict]:
+        """Chat rows of answers given earlier (a cached step 0's)."""
+        return [chat_row(e, answer) for e, answer in zip(self.examples, answers)]
+
+
+def answerer(config, splits, tokenizer) -> Answerer | None:
+    """The run's Answerer, or None when it has no prompts to answer."""
     if config.task == "classify":
         examples = splits.validation[:config.samples]
-        answer = partial(classify_rows, labels=splits.labels, max_length=config.max_length)
+        answer = partial(classify_rows, tokenizer=tokenizer, labels=splits.labels, max_length=config.max_length)
     else:
-        examples = [e for e in splits.validation if answerable(e.messages)][:config.samples]
-        answer = partial(chat_rows, max_new_tokens=config.sample_new_tokens)
-    return partial(answer, tokenizer=tokenizer, examples=examples) if examples else None
+        wanted = max(config.samples, config.report_examples)
+        examples = [e for e in splits.validation if answerable(e.messages)][:wanted]
+        answer = partial(chat_rows, tokenizer=tokenizer, max_new_tokens=config.sample_new_tokens)
+    return Answerer(examples, answer) if examples else None
 
 
 def answerable(messages) -> bool:
@@ -47,8 +63,11 @@ def chat_rows(model, tokenizer, examples, max_new_tokens: int) -> list[dict]:
     settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=0, seed=None)
     with answering(model):
         answers = generate_batch(model, tokenizer, [asked(e) for e in examples], settings)
-    return [{"prompt": e.messages[-2]["content"], "reference": e.messages[-1]["content"], "answer": answer}
-            for e, answer in zip(examples, answers)]
+    return [chat_row(e, answer) for e, answer in zip(examples, answers)]
+
+
+def chat_row(example, answer: str) -> dict:
+    return {"prompt": example.messages[-2]["content"], "reference": example.messages[-1]["content"], "answer": answer}
 
 
 def classify_rows(model, tokenizer, examples, labels: list[str], max_length: int) -> list[dict]:

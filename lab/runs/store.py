@@ -289,11 +289,19 @@ class Run:
         return passed
 
     def wait(self, timeout: float | None = None, poll: float = 1.0) -> str:
-        """Block until the run is stopped, completed or failed (or timeout seconds pass); return its state."""
+        """Block until the run is stopped, completed or failed, its report written (or timeout seconds pass);
+        return its state."""
         deadline = None if timeout is None else time.time() + timeout
-        while (state := self.state) not in FINAL and (deadline is None or time.time() < deadline):
+        while ((state := self.state) not in FINAL or self.report_pending()) and (
+                deadline is None or time.time() < deadline):
             time.sleep(poll)
         return state
+
+    def report_pending(self) -> bool:
+        """A stopped run whose worker is still writing its report: the stop took effect at once, the report follows
+        (faces say "report pending")."""
+        status = read_json(self.path / "status.json", {})
+        return isinstance(status, dict) and status.get("report") == "pending" and pid_alive(status.get("pid"))
 
     def summary(self) -> dict:
         """One row for tables in the CLI, the app and the widgets."""

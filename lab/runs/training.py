@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import torch
 
 from lab.runs.store import Run
@@ -20,7 +23,7 @@ def build_datasets(config, tokenizer, splits):
     return Dataset.from_list(train_rows), Dataset.from_list(eval_rows) if eval_rows else None, stats
 
 
-def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bool):
+def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bool, step_zero_known: bool = False):
     """`device` is the kind, cpu or cuda; with several processes accelerate gives each rank its own."""
     from transformers import TrainingArguments
 
@@ -35,7 +38,8 @@ def training_arguments(config, run: Run, device: str, has_eval: bool, resume: bo
         max_steps=config.max_steps or -1,
         logging_steps=1,
         eval_strategy="steps" if has_eval else "no",
-        eval_on_start=has_eval and not resume,  # the base model's validation loss: the curve's starting point
+        # the base model's validation loss, the curve's starting point (unless an earlier run's is reused)
+        eval_on_start=has_eval and not resume and not step_zero_known,
         eval_steps=config.eval_steps,
         save_strategy="steps",
         save_steps=config.save_steps,
@@ -65,14 +69,37 @@ def trackers(config, run: Run) -> list:
     return [TensorBoardCallback(SummaryWriter(log_dir=str(run.path / "tensorboard")))]
 
 
-def train(run: Run, resume: bool = False):
-    """Train to the end (or a stop request); save the result; return the final state and the tuned model."""
+@dataclass
+class Trained:
+    """What a run's training leaves: its final state, the tuned model, and `finish(known_facts)`, which writes the
+    before/after report from what training computed (a chat run whose method starts as the base, in one process:
+    its step 0 is the "before", its last evaluation and answers the "after"), or None: the report then loads the
+    base and the result afresh (lab.results.evaluation.evaluate_runs)."""
+
+    state: str
+    model: object
+    finish: Callable[[dict], dict] | None = None
+
+
+def train(run: Run, resume: bool = False) -> tuple[str, object]:
+    """Train to the end (or a stop request) and save the result; the final state and the tuned model."""
+    trained = train_run(run, resume)
+    return trained.state, trained.model
+
+
+def train_run(run: Run, resume: bool = False, imported_s: float = 0.0) -> Trained:
+    """train, and what the report needs (see Trained). `imported_s`: how long the worker took to import before
+    this, so the run's start is measured whole (lab.runs.timeline keeps it for the next estimate)."""
+    import time
+
+    entered = time.time()
     from transformers import DataCollatorForSeq2Seq, DataCollatorWithPadding
 
     from lab.models import load_model
     from lab.models.loading import default_device
-    from lab.runs import classification, distributed
+    from lab.runs import classification, distributed, step_zero
     from lab.runs.callbacks import RunFolderCallback
+    from lab.runs import timeline
     from lab.runs.estimate import resolve_precision
     from lab.runs.model_card import write_model_card
     from lab.runs.sampling import LengthBatchTrainer
@@ -97,11 +124,22 @@ def train(run: Run, resume: bool = False):
         train_data, eval_data, stats = build_datasets(config, tokenizer, splits)
         collator = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answerer(config, splits, tokenizer),
-                                 precision=(config.precision, config.precision_reason))
+    answer = answerer(config, splits, tokenizer)
+    in_process = (step_zero.cacheable(config) and eval_data is not None and answer is not None
+                  and config.report_examples > 0 and distributed.world_size() == 1)
+    reported = min(config.report_examples, len(answer.examples)) if in_process else 0
+    known = None
+    if in_process:
+        key = step_zero.key(config, splits.validation, reported)
+        known = (key, step_zero.lookup(key))
+    callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answer,
+                                 precision=(config.precision, config.precision_reason), shown=config.samples,
+                                 reported=reported,
+                                 schedule=timeline.schedule(config, known[1] if known else None, device),
+                                 step_zero=known)
     trainer = LengthBatchTrainer(
         model=model,
-        args=training_arguments(config, run, device, eval_data is not None, resume),
+        args=training_arguments(config, run, device, eval_data is not None, resume, bool(known and known[1])),
         train_dataset=train_data,
         eval_dataset=eval_data,
         data_collator=collator,
@@ -111,6 +149,7 @@ def train(run: Run, resume: bool = False):
         answer_logits_only=not classify and not method.lengthens_sequence,
     )
     checkpoint = run.last_checkpoint() if resume else None
+    started = time.time()  # the model loaded, the data tokenised: the run's start is over
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     stopped = callback.stopped  # the same on every rank, so they all evaluate (a collective) or none does
     if eval_data is not None and not stopped and trainer.state.global_step % config.eval_steps:
@@ -123,4 +162,22 @@ def train(run: Run, resume: bool = False):
         (run.adapter_dir / "training_args.bin").unlink(missing_ok=True)  # a pickle save_model adds; results hold none
         tokenizer.save_pretrained(run.adapter_dir)
         write_model_card(run, info, trainable)
-    return ("stopped" if stopped else "completed"), model
+    state = "stopped" if stopped else "completed"
+    if trainer.is_world_process_zero():
+        tokens = sum(len(ids) for ids in eval_data["input_ids"]) if eval_data is not None else 0
+        timeline.keep(config, device, callback.schedule, imported_s + started - entered, tokens, config.samples)
+    if not in_process or callback.base_answers is None:
+        return Trained(state, model)
+
+    def finish(known_facts: dict) -> dict:
+        """The report from training's own numbers; a stopped run first scores and answers where it stopped."""
+        from lab.results.evaluation import report_from_training
+
+        if callback.final_answers is None:
+            trainer.evaluate()  # the eval and sample events at the stop step, then the answers below
+        before = {"loss": callback.first_eval_loss, "answers": callback.base_answers}
+        after = {"loss": callback.eval_loss, "answers": callback.final_answers}
+        return report_from_training(run, answer.examples[:reported], before, after, config.sample_new_tokens,
+                                    len(eval_data), known_facts)
+
+    return Trained(state, model, finish)

@@ -108,6 +108,7 @@ def run_worker(run: Run, resume: bool = False) -> str:
     if not distributed.is_main():
         return follow_rank_0(run, resume)
     pid = os.getpid()  # rank 0's: if it dies, torchrun ends the other ranks, so the run is dead too
+    imported = time.time() - process_started()  # the imports' share of the run's start, for the next estimate
     run.set_status("queued", pid=pid)
     with device_turn(run, default_device()) as turn:
         distributed.agree(turn)
@@ -116,20 +117,36 @@ def run_worker(run: Run, resume: bool = False) -> str:
             return "stopped"
         began = time.time()
         run.set_status("running", pid=pid, started=began)
+        outcome = {"error": None, "hint": None}
         try:
-            from lab.runs.training import train
+            from lab.runs.training import train_run
 
-            state = train(run, resume=resume)[0]  # the tuned model goes here: the report loads its own
-            write_report(run, state, pid)
-            outcome = {"error": None, "hint": None}
+            trained = train_run(run, resume=resume, imported_s=imported)
+            state = trained.state
+            if state == "stopped":  # the stop is honoured now; its report follows, and faces show it pending
+                ended(run, state, began, pid, report="pending", **outcome)
+            write_report(run, state, pid, trained.finish)
         except BaseException as exc:  # every failure must land in status.json, whatever raised it
             log_failure(exc)  # a LabError (diverged, data gone) in one line; a bug with its traceback
             state, outcome = "failed", failure_fields(exc)
-        # the end event first: a reader that sees the final state finds the run's time and peak too
-        run.append_event({"type": "end", "state": state, "seconds": round(time.time() - began, 3),
-                          "peak_memory_bytes": peak_memory_bytes()})
-        run.set_status(state, pid=pid, finished=time.time(), phase=None, **outcome)
+        if run.status().get("report") == "pending":
+            run.set_status(state, report=None, **outcome)  # the stopped run's report is written (or its error)
+        else:
+            ended(run, state, began, pid, **outcome)
     return state
+
+
+def process_started() -> float:
+    import psutil
+
+    return psutil.Process().create_time()
+
+
+def ended(run: Run, state: str, began: float, pid: int, **fields) -> None:
+    """The end event first: a reader that sees the final state finds the run's time and peak too."""
+    run.append_event({"type": "end", "state": state, "seconds": round(time.time() - began, 3),
+                      "peak_memory_bytes": peak_memory_bytes()})
+    run.set_status(state, pid=pid, finished=time.time(), phase=None, **fields)
 
 
 def peak_memory_bytes() -> int:
@@ -145,9 +162,10 @@ def peak_memory_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def write_report(run: Run, state: str, pid: int) -> None:
-    """The before/after report (eval.json) of a run that completed or stopped, and its place in the model card.
-    A failed report is recorded in eval.json and worker.log; the run keeps its state."""
+def write_report(run: Run, state: str, pid: int, finish=None) -> None:
+    """The before/after report (eval.json) of a run that completed or stopped, and its place in the model card:
+    `finish` builds it from training's own numbers (lab.runs.training.Trained), else the base and the result
+    load afresh. A failed report is recorded in eval.json and worker.log; the run keeps its state."""
     config = run.train_config()
     if not config.report_examples:
         return
@@ -159,13 +177,17 @@ def write_report(run: Run, state: str, pid: int) -> None:
     from lab.runs.model_card import add_report
     from lab.runs.store import write_json_atomic
 
-    gc.collect()  # the training model and its Trainer: the report loads the base and the result afresh
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-    run.set_status(run.status()["state"], pid=pid, phase="report")  # running or stopping, as it was
+    if state != "stopped":  # a stopped run already reads as stopped, its report pending
+        run.set_status(run.status()["state"], pid=pid, phase="report")
     known = {"state": state, "peak_memory_bytes": peak_memory_bytes()}
     try:
-        report = evaluate_runs([run], config.report_examples, config.sample_new_tokens, known_facts=known)
+        if finish is not None:
+            report = finish(known)
+        else:
+            gc.collect()  # the training model and its Trainer: the report loads the base and the result afresh
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            report = evaluate_runs([run], config.report_examples, config.sample_new_tokens, known_facts=known)
         add_report(run, report)
     except Exception as exc:  # a report is a view of the result, never a reason to fail the run
         log_failure(exc)

@@ -40,13 +40,13 @@ def report_of(run: Run) -> dict:
 def test_a_completed_run_reports_base_vs_tuned_while_its_phase_says_so(tmp_path, lab_home, tiny_model_dir,
                                                                       monkeypatch):
     seen = []
-    scored = evaluation.evaluate_runs
+    scored = evaluation.report_from_training  # a LoRA chat run reports from its training's own numbers
 
     def watched(*args, **kwargs):
         seen.append(runs[0].status())
         return scored(*args, **kwargs)
 
-    monkeypatch.setattr(evaluation, "evaluate_runs", watched)
+    monkeypatch.setattr(evaluation, "report_from_training", watched)
     runs = [create_run(chat_config(tiny_model_dir), tmp_path)]
     run = runs[0]
     assert run_worker(run) == "completed"
@@ -55,7 +55,7 @@ def test_a_completed_run_reports_base_vs_tuned_while_its_phase_says_so(tmp_path,
 
     report = report_of(run)
     assert report["run"] == run.id and report["runs"] == [run.id] and report["task"] == "chat"
-    assert report["examples"] == 2 and report["max_new_tokens"] == 6 and report["seconds"] > 0  # all there are
+    assert report["examples"] == 2 and report["max_new_tokens"] == 6 and report["seconds"] >= 0  # all there are
     base, tuned = report["rows"]
     assert base["model"] == "base" and base["changed"] is None and tuned["model"] == run.id
     assert all(row[k] is not None for row in report["rows"] for k in ("loss", "perplexity", "rougeL", "exact_match"))
@@ -72,19 +72,50 @@ def test_a_completed_run_reports_base_vs_tuned_while_its_phase_says_so(tmp_path,
     assert "## Before and after" in card and headline(report) in card
     assert card.index("## Before and after") < card.index("## Load it")
     summary = run.summary()
-    assert summary["verdict"] in ("better", "worse", "same") and summary["eval_rougeL"] == tuned["rougeL"]
+    assert summary["verdict"] in ("better", "worse", "same", "mixed") and summary["eval_rougeL"] == tuned["rougeL"]
 
     again = lab.evaluate(str(run.path), 3, 6)  # a later evaluation of the run alone carries the same facts
     assert again["facts"] == report["facts"] | {"peak_memory_bytes": end["peak_memory_bytes"]}
 
 
-def test_a_stopped_run_reports_too(tmp_path, lab_home, tiny_model_dir):
+def test_a_stopped_run_reads_stopped_at_once_and_its_report_follows(tmp_path, lab_home, tiny_model_dir,
+                                                                    monkeypatch):
+    seen = []
+    scored = evaluation.report_from_training
+
+    def watched(*args, **kwargs):
+        seen.append((run.status(), lab.progress(str(run.path))))
+        return scored(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "report_from_training", watched)
     run = create_run(chat_config(tiny_model_dir, max_steps=50, eval_steps=100, save_steps=100), tmp_path)
     run.request_stop()  # seen after the first step: the device is free, so the queue does not look
     assert run_worker(run) == "stopped"
+    status, progress = seen[0]
+    assert status["state"] == "stopped" and status["report"] == "pending" and status["finished"]
+    assert progress["final"] and progress["report_pending"] and progress["report"] == {"pending": True}
+    assert "report pending" in headline(progress["report"]).lower()
+    assert run.status()["report"] is None and not run.report_pending()
+    assert [e["step"] for e in run.events("eval")] == [0, 1]  # scored where it stopped, after the stop
     report = report_of(run)
     assert report["facts"]["state"] == "stopped" and report["facts"]["steps"] == 1
     assert [row["model"] for row in report["rows"]] == ["base", run.id]
+
+
+def test_a_second_run_on_the_same_base_and_data_reuses_step_0(tmp_path, lab_home, tiny_model_dir):
+    first = create_run(chat_config(tiny_model_dir, samples=2), tmp_path)
+    assert run_worker(first) == "completed"
+    second = create_run(chat_config(tiny_model_dir, samples=2, learning_rate=1e-2), tmp_path)
+    assert run_worker(second) == "completed"
+    assert not first.events("eval")[0].get("cached")
+    step_0 = second.events("eval")[0]
+    assert step_0["step"] == 0 and step_0["cached"] and step_0["eval_loss"] == first.events("eval")[0]["eval_loss"]
+    assert second.events("sample")[0]["rows"] == first.events("sample")[0]["rows"]
+    assert report_of(second)["rows"][0] == report_of(first)["rows"][0]  # the same base, not computed again
+    assert [s["answers"]["base"] for s in report_of(second)["samples"]] == \
+        [s["answers"]["base"] for s in report_of(first)["samples"]]
+    other = create_run(chat_config(tiny_model_dir, samples=2, max_length=48), tmp_path)  # scored differently
+    assert run_worker(other) == "completed" and not other.events("eval")[0].get("cached")
 
 
 def test_report_examples_0_writes_none(tmp_path, lab_home, tiny_model_dir):
@@ -100,6 +131,7 @@ def test_a_failing_report_leaves_the_run_completed(tmp_path, lab_home, tiny_mode
         raise RuntimeError("the report broke")
 
     monkeypatch.setattr(evaluation, "evaluate_runs", broken)
+    monkeypatch.setattr(evaluation, "report_from_training", broken)
     run = create_run(chat_config(tiny_model_dir), tmp_path)
     assert run_worker(run) == "completed"
     assert run.state == "completed" and run.status()["error"] is None
@@ -150,7 +182,7 @@ def test_a_classify_run_reports_accuracy_and_several_classify_runs_evaluate_toge
     assert [row["model"] for row in report["rows"]] == ["base", first.id]
     assert all({"accuracy", "f1", "report"} <= set(row) for row in report["rows"])
     assert report["samples"][0]["reference"] in report["rows"][0]["report"]["labels"]
-    assert first.summary()["verdict"] in ("better", "worse", "same")
+    assert first.summary()["verdict"] in ("better", "worse", "same", "mixed")
 
     second = create_run(classify_config(tiny_encoder_dir, seed=1, report_examples=0), tmp_path)
     train(second)

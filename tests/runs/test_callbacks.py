@@ -54,3 +54,30 @@ def test_a_run_whose_validation_loss_runs_away_ends_as_diverged(tmp_path):
             callback.on_log(args, state, None, logs={"eval_loss": later})
         assert "Lower learning_rate (it is 0.3)" in raised.value.fix
     assert [e["eval_loss"] for e in run.events("eval")][-1] != 2.9  # the last score is recorded before it ends
+
+
+def test_the_eta_counts_every_evaluation_answer_pass_checkpoint_and_the_report_still_to_come(tmp_path, monkeypatch):
+    from lab.runs.timeline import Schedule
+
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(callbacks.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(callbacks.distributed, "agree", lambda value: value)
+    run = Run(tmp_path / "run")
+    run.path.mkdir()
+    schedule = Schedule(eval_steps=10, save_steps=10, eval_seconds=5, answer_seconds=3, report_seconds=7,
+                        save_seconds=1, finish_seconds=2)
+    callback = RunFolderCallback(run, 10, 100, {}, schedule=schedule)
+    state = SimpleNamespace(global_step=0, max_steps=25, num_input_tokens_seen=0, is_world_process_zero=True,
+                            epoch=0.0)
+    args = SimpleNamespace(world_size=1, learning_rate=1e-3)
+    callback.on_train_begin(args, state, None)
+    for step in (1, 10, 25):
+        clock["now"] += 2
+        state.global_step = step
+        callback.on_log(args, state, None, logs={"loss": 1.0})
+    eta = {r["step"]: r["eta_s"] for r in run.events("train")}
+    # step 1: 24 steps; evaluations at 10, 20 and the end (25), answers after the first two, the report's last;
+    # checkpoints at 10 and 20; the finish
+    assert eta[1] == 2 * 24 + 3 * 5 + 2 * 3 + 7 + 2 * 1 + 2
+    assert eta[10] == 2 * 15 + 3 * 5 + 2 * 3 + 7 + 2 * 1 + 2  # step 10's evaluation and checkpoint still come
+    assert eta[25] == 5 + 7 + 2  # no step left, yet the last evaluation, the report's answers and the finish

@@ -84,7 +84,7 @@ def test_answering_is_left_out_of_tokens_per_second(tmp_path, monkeypatch):
     clock = {"now": 1000.0}
     monkeypatch.setattr(callbacks.time, "time", lambda: clock["now"])
 
-    def slow_samples(model):
+    def slow_samples(model, count):
         clock["now"] += 50
         return [{"prompt": "p", "reference": "r", "answer": "a"}]
 
