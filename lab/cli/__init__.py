@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import warnings
 
 from lab.cli.common import print_error
-from lab import LabError
+from lab import LabError, quiet_libraries
 
 COMMANDS = ("info", "models", "load", "chat", "data", "train", "runs", "experiment", "eval", "compare", "predict", "export",
             "imports", "app", "demo")
@@ -26,12 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # Library notices and warnings (bitsandbytes' "pip install kernels" when it loads, transformers', peft's) go to
+    # LAB_HOME/logs/libraries.log, as in `lab app` and a notebook; the lab's own errors and warnings still show. First:
+    # a command imports the libraries. A worker (python -m lab.train) keeps them in its worker.log.
+    with contextlib.suppress(OSError):  # an unwritable LAB_HOME: the notices show, the command still runs
+        quiet_libraries()
     args = build_parser().parse_args(argv)
     from transformers.utils import logging as hf_logging
 
     warnings.filterwarnings("ignore", category=FutureWarning)  # library deprecation notes are not for our users
     hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
     try:
         return args.run(args) or 0
     except LabError as error:

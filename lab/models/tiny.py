@@ -30,7 +30,8 @@ def build_tiny_llama(folder: str | Path, seed: int = 0, hidden_size: int = 64, l
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=384, special_tokens=_SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        vocab_size=384, special_tokens=_SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,  # its progress bars, hidden off a terminal, still wrote blank lines into the CLI's stdout
     )
     bpe.train_from_iterator(_CORPUS, trainer)
     tokenizer = PreTrainedTokenizerFast(

@@ -1,6 +1,7 @@
-"""A run's before/after report (its eval.json): a headline that says whether the tuned model got better, each
-metric rounded with its change, the run's facts, and example answers. The helpers here also serve
-lab.present.evaluate, which lays out the same numbers for the base and several runs."""
+"""A run's before/after report (its eval.json): a headline that says whether the tuned model got better, worse or
+mixed and by what (lab.metrics.verdict, the one rule), each metric rounded with its change, the run's facts, and
+example answers. The helpers here also serve lab.present.evaluate, which lays out the same numbers for the base and
+several runs."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import html as _html
 import math
 
 from lab.present.compare import html as answers_html
-from lab.metrics.verdict import SAME_LOSS, relative, row_of, verdict  # noqa: F401  (the rule; shown here)
+from lab.metrics.verdict import (LOWER_IS_BETTER, SAME_LOSS, SHORT_REFERENCE_WORDS, changes, judge,  # noqa: F401
+                                  reference_words, relative, row_of, shows_exact_match, verdict)  # the rule; shown here
 from lab.units import format_bytes, format_seconds
 
 NAMES = {"loss": "validation loss", "perplexity": "perplexity", "rougeL": "ROUGE-L", "exact_match": "exact match",
          "changed": "answers changed", "accuracy": "accuracy", "f1": "macro-F1"}
-LOWER_IS_BETTER = ("loss", "perplexity")
 SHARES = ("exact_match", "changed", "accuracy")  # shown as percentages, changes in points
-SHORT_REFERENCE_WORDS = 4  # exact match means something only for answers this short (a label, a number, a name)
 NO_REPORT = "No report yet: it is written when the run ends."
+PENDING = "Report pending: the run has stopped, and its before/after report is being written (seconds)."
 MINUS = "\u2212"
 
 
@@ -25,19 +26,6 @@ MINUS = "\u2212"
 def tuned_ids(report: dict) -> list[str]:
     """The tuned models scored, as chosen (older eval.json files name only `run`)."""
     return report.get("runs") or [row["model"] for row in report.get("rows") or [] if row.get("model") != "base"]
-
-
-def reference_words(report: dict) -> float | None:
-    """The references' mean length in words, read from the examples the report keeps."""
-    if report.get("reference_words") is not None:
-        return report["reference_words"]
-    references = [s["reference"] for s in report.get("samples") or [] if s.get("reference") is not None]
-    return sum(len(str(r).split()) for r in references) / len(references) if references else None
-
-
-def shows_exact_match(report: dict) -> bool:
-    words = reference_words(report)
-    return words is not None and words <= SHORT_REFERENCE_WORDS
 
 
 def metrics(report: dict) -> list[str]:
@@ -80,14 +68,15 @@ def percent(share: float) -> str:
 
 
 def change(metric: str, before, after) -> tuple[str, bool | None]:
-    """("↓ −20% better", True): the change from the base with its arrow and whether it is better; "= same"
-    (None) where it is within rounding, or for loss and perplexity under SAME_LOSS; ("", None) where there is
+    """("↓ −20% better", True): the change from the base with its arrow and whether it is better, by the
+    verdict's own judgement of the metric (lab.metrics.verdict.judge), so the table and the headline agree; "= same"
+    (None) within the metric's band (or, for a metric without one, within rounding); ("", None) where there is
     nothing to compare."""
     if before is None or after is None or not math.isfinite(before) or not math.isfinite(after):
         return "", None
     lower_is_better = metric in LOWER_IS_BETTER
-    if number(metric, before) == number(metric, after) or (lower_is_better and
-                                                           abs(relative(before, after)) < SAME_LOSS):
+    judged = judge(metric, before, after)
+    if judged == "same" or (judged is None and number(metric, before) == number(metric, after)):
         return "= same", None
     if lower_is_better:
         amount = percent(relative(before, after))
@@ -106,29 +95,40 @@ def table(report: dict, run_id: str | None = None) -> list[list[str]]:
             for m in metrics(report)]
 
 
+OPENINGS = {"better": "Better than the base", "worse": "Worse than the base", "mixed": "Mixed against the base",
+            "same": "About the same as the base"}
+HEADLINE_DIGITS = {"loss": ".2f", "rougeL": ".3f", "exact_match": ".0%", "accuracy": ".0%", "f1": ".2f"}
+
+
 def headline(report: dict | None, run_id: str | None = None) -> str:
-    """One line: better or not than the base, by validation loss (chat) or accuracy (classify), with the numbers
-    that say so."""
+    """One line: the verdict against the base (better, worse, mixed or about the same; lab.metrics.verdict) and
+    every metric it weighs with the numbers, e.g. "Mixed against the base: validation loss 2.41 → 2.12 (−12%,
+    better), ROUGE-L 0.077 → 0.054 (−30%, worse)". Each metric says better, worse or same whenever they differ."""
     if not report:
         return NO_REPORT
+    if report.get("pending"):
+        return PENDING
     if report.get("error"):
         return f"The before/after report failed: {report['error']}"
     run_id = run_id or report.get("run")
-    judged = verdict(report, run_id)
+    judged, moves = verdict(report, run_id), changes(report, run_id)
     if judged is None:
         return "No score to compare with the base."
-    base, tuned = row_of(report, "base"), row_of(report, run_id)
-    opening = {"better": "Better than the base", "worse": "Worse than the base",
-               "same": "About the same as the base"}[judged]
+    tuned = row_of(report, run_id)
+    named = len({move["judged"] for move in moves}) > 1  # not all the same way: say which way each went
 
-    def moved(metric: str, digits: str) -> str:
-        before, after = base.get(metric), tuned.get(metric)
-        return f"{NAMES[metric]} {before:{digits}} → {after:{digits}}"
+    def moved(move: dict) -> str:
+        metric, before, after, digits = move["metric"], move["before"], move["after"], HEADLINE_DIGITS[move["metric"]]
+        notes = []
+        if metric in ("loss", "rougeL"):
+            notes.append(percent(relative(before, after)) if before or not after else signed(f"{after:+.3f}"))
+        if named:
+            notes.append(move["judged"])
+        return f"{NAMES[metric]} {before:{digits}} → {after:{digits}}" + (f" ({', '.join(notes)})" if notes else "")
 
+    line = f"{OPENINGS[judged]}: {', '.join(moved(move) for move in moves)}"
     if report.get("task") == "classify":
-        return f"{opening}: {moved('accuracy', '.0%')}, {moved('f1', '.2f')}."
-    loss = f"{moved('loss', '.2f')} ({percent(relative(base['loss'], tuned['loss']))})"
-    line = f"{opening}: {loss}, {moved('rougeL', '.2f')}"
+        return line + "."
     if tuned.get("changed") is not None and report.get("examples"):
         line += f"; {round(tuned['changed'] * report['examples'])} of {report['examples']} answers changed"
     return line + "."
@@ -187,7 +187,7 @@ def html_table(headers: list[str], rows: list[list[str]], better: list[list[bool
 
 
 def html(report: dict | None) -> str:
-    if not report or report.get("error"):
+    if not report or report.get("error") or report.get("pending"):
         return f"<p>{_html.escape(headline(report))}</p>"
     run_id = report.get("run")
     base, tuned = row_of(report, "base") or {}, row_of(report, run_id) or {}
@@ -217,7 +217,7 @@ def markdown_table(report: dict) -> str:
 
 
 def markdown(report: dict | None) -> str:
-    if not report or report.get("error"):
+    if not report or report.get("error") or report.get("pending"):
         return cell(headline(report))
     parts = [f"**{cell(headline(report))}**", cell(scope(report)),
              markdown_table(report)]
@@ -237,7 +237,7 @@ def aligned(rows: list[list[str]]) -> list[str]:
 
 
 def text(report: dict | None) -> str:
-    if not report or report.get("error"):
+    if not report or report.get("error") or report.get("pending"):
         return headline(report)
     lines = [headline(report), scope(report), "",
              *aligned([["metric", "base", "tuned", "change"], *table(report)])]

@@ -4,7 +4,8 @@ says it did."""
 from __future__ import annotations
 
 import html as _html
-import json
+import textwrap
+import time
 
 from lab.present import progress, report
 
@@ -68,18 +69,77 @@ def text(summaries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _settings(details: dict) -> dict:
-    return {k: v for k, v in details.items() if k != "report"}
+SHOWN = ("task", "model", "precision", "precision_reason", "method", "method_params", "data", "data_sha256", "name",
+         "max_steps")  # the settings the lines above `settings` already name
+DATA_STATES = {"unchanged": "unchanged since the run started", "changed": "changed since the run started",
+               "gone": "gone", "unrecorded": "no fingerprint recorded"}
+WIDTH = 100
+
+
+def _when(epoch) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch)) if epoch else ""
+
+
+def facts(details: dict) -> list[tuple[str, str]]:
+    """(key, value) pairs of lab.run_details as people read them: state, model, method, data, steps, losses, the
+    verdict, then every other setting on one `settings` line; what a run does not have is left out."""
+    config, status, summary = details.get("config") or {}, details.get("status") or {}, details.get("summary") or {}
+    pairs = [("run", str(summary.get("id") or details.get("folder") or "")
+              + (f" ({config['name']})" if config.get("name") else ""))]
+    when = [f"{name} {_when(status[key])}" for key, name in (("created", "created"), ("finished", "ended"))
+            if status.get(key)]
+    if summary.get("state") or status.get("state"):
+        pairs.append(("state", " · ".join([state(summary) if summary.get("state") else status["state"], *when])))
+    if summary and message(summary):
+        pairs.append(("error" if summary.get("error") else "note", message(summary)))
+    elif status.get("error"):
+        pairs.append(("error", f"{status['error']} Fix: {status.get('hint') or '-'}"))
+    if config.get("task"):
+        pairs.append(("task", config["task"]))
+    if config.get("model"):
+        precision = config.get("precision")
+        reason = f" ({config['precision_reason']})" if config.get("precision_reason") else ""
+        pairs.append(("model", config["model"] + (f" · {precision}{reason}" if precision else "")))
+    if config.get("method"):
+        params = ", ".join(f"{k} {v}" for k, v in (config.get("method_params") or {}).items())
+        pairs.append(("method", config["method"] + (f" · {params}" if params else "")))
+    if config.get("data"):
+        known = DATA_STATES.get(details.get("data"))
+        pairs.append(("data", config["data"] + (f" ({known})" if known else "")))
+    if summary:
+        steps = summary.get("max_steps") or config.get("max_steps") or "?"
+        pairs.append(("steps", f"{summary.get('step', 0)} of {steps}"))
+        losses = [f"train {summary['loss']:.4f}" if summary.get("loss") is not None else "",
+                  f"best validation {summary['best_eval_loss']:.4f}" if summary.get("best_eval_loss") is not None
+                  else ""]
+        if any(losses):
+            pairs.append(("losses", " · ".join(loss for loss in losses if loss)))
+        if summary.get("accuracy") is not None:
+            pairs.append(("accuracy", f"{summary['accuracy']:.0%} (latest validation)"))
+        if summary.get("trainable_params"):
+            pairs.append(("trainable", f"{summary['trainable_params']:,} parameters"))
+        if summary.get("verdict"):
+            pairs.append(("vs base", summary["verdict"]))
+    settings = [f"{k}={v}" for k, v in config.items() if k not in SHOWN and v not in (None, "", {}, [])]
+    if settings:
+        pairs.append(("settings", ", ".join(settings)))
+    return pairs
 
 
 def details_html(details: dict) -> str:
-    """The run's before/after report, then its status, settings and summary."""
-    return (report.html(details.get("report")) +
-            f"<pre>{_html.escape(json.dumps(_settings(details), indent=2, default=str))}</pre>")
+    """The run's before/after report, then its state, model, method, data, steps, losses and settings."""
+    rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th><td>{_html.escape(v)}</td></tr>"
+                   for k, v in facts(details))
+    return report.html(details.get("report")) + f"<table class='lab-run-details'>{rows}</table>"
 
 
 def details_text(details: dict) -> str:
-    return json.dumps(_settings(details), indent=2, default=str) + "\n\n" + report.text(details.get("report"))
+    """`key: value` lines (the settings wrapped under their key), a blank line, then the before/after report."""
+    pairs = facts(details)
+    width = max((len(k) for k, _ in pairs), default=0) + 2
+    lines = [textwrap.fill(value, WIDTH, initial_indent=f"{key}:".ljust(width), subsequent_indent=" " * width,
+                           break_long_words=False, break_on_hyphens=False) for key, value in pairs]
+    return "\n".join(lines) + "\n\n" + report.text(details.get("report"))
 
 
 def stopping(summary: dict) -> str:

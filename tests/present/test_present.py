@@ -38,6 +38,26 @@ def test_run_actions_say_what_they_did():
     assert "&lt;b&gt;" in runs.details_html({"config": {"name": "<b>"}})
 
 
+def test_run_details_read_as_key_value_lines_not_json():
+    details = {"folder": "r1", "data": "changed", "report": None,
+               "status": {"state": "failed", "created": 1_700_000_000, "error": "boom", "hint": "lab resume r1"},
+               "config": {"task": "chat", "model": "tiny", "precision": "4bit", "method": "lora",
+                          "method_params": {"r": 4}, "data": "d.jsonl", "data_sha256": "ab" * 32,
+                          "learning_rate": 0.003, "batch_size": 4, "name": "", "label_column": None},
+               "summary": {**SUMMARY, "id": "r1", "state": "failed", "queue_position": None, "error": "boom",
+                           "hint": "lab resume r1", "verdict": "mixed", "best_eval_loss": 1.5}}
+    lines = runs.details_text(details).splitlines()
+    assert not [line for line in lines if line.lstrip().startswith(("{", '"'))]
+    assert lines[:4] == ["run:      r1", f"state:    failed · created {runs._when(1_700_000_000)}",
+                         "error:    boom Fix: lab resume r1", "task:     chat"]
+    for line in ("model:    tiny · 4bit", "method:   lora · r 4", "data:     d.jsonl (changed since the run started)",
+                 "steps:    3 of 6", "losses:   train 2.1235 · best validation 1.5000", "vs base:  mixed",
+                 "settings: learning_rate=0.003, batch_size=4"):
+        assert line in lines
+    assert "ab" * 32 not in runs.details_text(details) and "No report yet" in lines[-1]
+    assert "<th style='text-align:left'>vs base</th><td>mixed</td>" in runs.details_html(details)
+
+
 def test_progress_in_each_format():
     assert "**r1** — running" in progress.markdown(PROGRESS) and "ETA 01:05" in progress.markdown(PROGRESS)
     assert "<b>r1</b> — running" in progress.html(PROGRESS) and "step 2/4" in progress.text(PROGRESS)

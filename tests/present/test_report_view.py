@@ -1,15 +1,18 @@
 """The before/after report and lab.evaluate results as people read them: plain dicts in, text out."""
 
+import itertools
+import math
+
 from lab.present import evaluate, report
 
 
 def chat(base_loss=2.41, tuned_loss=1.93, reference="the capital of France is Paris, a city on the Seine",
-         run="r1", prompt="Hi"):
+         run="r1", prompt="Hi", base_rouge=0.18, tuned_rouge=0.26):
     return {"run": run, "runs": [run], "task": "chat", "split": "validation", "examples": 10, "max_new_tokens": 48,
             "seconds": 4.2,
-            "rows": [{"model": "base", "loss": base_loss, "perplexity": 11.13, "rougeL": 0.18, "exact_match": 0.0,
+            "rows": [{"model": "base", "loss": base_loss, "perplexity": 11.13, "rougeL": base_rouge, "exact_match": 0.0,
                       "changed": None},
-                     {"model": run, "loss": tuned_loss, "perplexity": 6.89, "rougeL": 0.26, "exact_match": 0.1,
+                     {"model": run, "loss": tuned_loss, "perplexity": 6.89, "rougeL": tuned_rouge, "exact_match": 0.1,
                       "changed": 0.9}],
             "samples": [{"prompt": prompt, "reference": reference,
                          "answers": {"base": "hello there", run: "hello friend"}}],
@@ -29,18 +32,69 @@ def classify(base=0.12, tuned=0.85):
                       "peak_memory_bytes": 2**30}}
 
 
-def test_headline_says_better_or_worse_by_validation_loss():
-    assert report.headline(chat()) == ("Better than the base: validation loss 2.41 → 1.93 (−20%), ROUGE-L 0.18 → "
-                                       "0.26; 9 of 10 answers changed.")
-    worse = report.headline(chat(tuned_loss=2.60))
-    assert worse.startswith("Worse than the base: validation loss 2.41 → 2.60 (+8%)")
-    same = chat(tuned_loss=2.409)
-    assert report.headline(same).startswith("About the same as the base: validation loss 2.41 → 2.41 (±0%)")
+def test_headline_says_better_or_worse_by_validation_loss_and_rouge():
+    assert report.headline(chat()) == ("Better than the base: validation loss 2.41 → 1.93 (−20%), ROUGE-L 0.180 → "
+                                       "0.260 (+44%); 9 of 10 answers changed.")
+    worse = report.headline(chat(tuned_loss=2.60, tuned_rouge=0.1))
+    assert worse.startswith("Worse than the base: validation loss 2.41 → 2.60 (+8%), ROUGE-L 0.180 → 0.100 (−44%)")
+    same = chat(tuned_loss=2.409, tuned_rouge=0.185)
+    assert report.headline(same).startswith("About the same as the base: validation loss 2.41 → 2.41 (±0%), "
+                                            "ROUGE-L 0.180 → 0.185 (+3%)")
     assert report.table(same)[0][3] == "= same"  # a change under 1% of the loss is no change
-    assert [report.verdict(r) for r in (chat(), chat(tuned_loss=2.6), same)] == [
+    assert report.table(same)[2][3] == "= same"  # nor one under a point of ROUGE-L (SAME_ROUGE)
+    assert [report.verdict(r) for r in (chat(), chat(tuned_loss=2.6, tuned_rouge=0.1), same)] == [
         "better", "worse", "same"]
     assert report.headline(classify()) == "Better than the base: accuracy 12% → 85%, macro-F1 0.07 → 0.80."
     assert report.verdict(classify(0.5, 0.4)) == "worse"
+    # one better, the other within its band: better, and the headline says which moved and which did not
+    assert report.verdict(chat(tuned_loss=2.409)) == "better"
+    assert "validation loss 2.41 → 2.41 (±0%, same), ROUGE-L 0.180 → 0.260 (+44%, better)" in report.headline(
+        chat(tuned_loss=2.409))
+
+
+def test_loss_down_and_rouge_down_a_lot_is_mixed_and_the_headline_names_both():
+    mixed = chat(base_loss=2.41, tuned_loss=2.12, base_rouge=0.077, tuned_rouge=0.054)  # the run of issue 29
+    assert report.verdict(mixed) == "mixed"
+    line = report.headline(mixed)
+    assert line == ("Mixed against the base: validation loss 2.41 → 2.12 (−12%, better), ROUGE-L 0.077 → 0.054 "
+                    "(−30%, worse); 9 of 10 answers changed.")
+    for page in (report.text(mixed), report.markdown(mixed), report.html(mixed)):
+        assert "Mixed against the base" in page and "Better than" not in page
+    assert report.text(mixed).splitlines()[0] == line
+    assert report.markdown(mixed).startswith(f"**{line}**")
+    classify_mixed = classify(0.5, 0.6)
+    classify_mixed["rows"][1]["f1"] = 0.3
+    assert report.headline(classify_mixed) == ("Mixed against the base: accuracy 50% → 60% (better), "
+                                               "macro-F1 0.45 → 0.30 (worse).")
+
+
+def test_the_verdict_never_contradicts_the_table():
+    """Over a grid of before/after scores: the verdict is better only when some row of the table is better and
+    none worse, worse only the other way round, mixed when both, same when neither; the headline opens with it."""
+    def words(rows):
+        return {word for row in rows for word in ("better", "worse") if row[3].endswith(word)}
+
+    openings = {"better": "Better than", "worse": "Worse than", "mixed": "Mixed against", "same": "About the same"}
+    expected = {frozenset(): "same", frozenset({"better"}): "better", frozenset({"worse"}): "worse",
+                frozenset({"better", "worse"}): "mixed"}
+    cases = []
+    for loss, rouge, exact, reference in itertools.product((2.0, 1.99, 1.8, 2.3), (0.3, 0.305, 0.2, 0.5, 0.0),
+                                                           (0.0, 0.2), ("Paris", "a long answer of many words here")):
+        r = chat(base_loss=2.0, tuned_loss=loss, base_rouge=0.3, tuned_rouge=rouge, reference=reference)
+        r["rows"][0].update(perplexity=math.exp(2.0), exact_match=0.1)
+        r["rows"][1].update(perplexity=math.exp(loss), exact_match=exact)
+        cases.append(r)
+    for before, accuracy, f1 in itertools.product((0.5,), (0.5, 0.503, 0.6, 0.4), (0.45, 0.452, 0.6, 0.3)):
+        r = classify(before, accuracy)
+        r["rows"][1]["f1"] = f1
+        cases.append(r)
+    seen = set()
+    for r in cases:
+        judged = report.verdict(r)
+        assert judged == expected[frozenset(words(report.table(r)))], (report.headline(r), report.table(r))
+        assert report.headline(r).startswith(openings[judged])
+        seen.add(judged)
+    assert seen == {"better", "worse", "mixed", "same"}
 
 
 def test_each_metric_has_its_change_arrow_and_whether_that_is_better():

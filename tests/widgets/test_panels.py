@@ -92,7 +92,8 @@ def test_runs_compare_and_chat_panels_over_a_finished_run(home, tiny_model_dir):
     runs = RunsPanel()
     assert run_id in runs.table.value and runs.chosen.value == run_id
     assert runs.overlaid.value == (run_id,) and len(runs.figure.data) == 3  # the newest run's curve at first
-    assert "&quot;state&quot;: &quot;completed&quot;" in runs.details.value and "the base: validation loss" in runs.details.value
+    assert "<th style='text-align:left'>state</th><td>completed" in runs.details.value
+    assert "the base: validation loss" in runs.details.value
 
     compare = ComparePanel()
     compare.runs.value = (run_id,)
@@ -249,3 +250,21 @@ def test_runs_panel_serves_a_demo_of_the_chosen_run(home, tiny_runs):
         assert panel.message.value == ""
     finally:
         demo_page.SERVING.pop((run.id,)).close()
+
+
+def test_following_a_prompt_tuning_run_from_the_runs_panel_shows_its_help(home, tiny_model_dir, tiny_runs):
+    import shutil
+
+    for name in ("lora", "prompt_tuning"):
+        shutil.copytree(tiny_runs[name].path, home / "workspace" / "runs" / tiny_runs[name].id)
+    tabs = Lab(str(tiny_model_dir), "fp32", ASSETS)
+    train, runs = tabs.panels["Train"], tabs.panels["Runs"]
+    train.follow(tiny_runs["lora"].id)
+    assert "<b>lora</b>" in train.help.value
+    assert "act on" in runs.chosen.description  # the one run its buttons act on, apart from the chart's runs
+    runs.chosen.value = tiny_runs["prompt_tuning"].id
+    runs.follow_button.click()
+    assert runs.message.value == "" and train.run_id.value == tiny_runs["prompt_tuning"].id
+    assert train.method.value == "prompt_tuning" and "<b>prompt_tuning</b>" in train.help.value
+    assert "num_virtual_tokens" in train.help.value and "num_virtual_tokens: " in train.settings.value
+    assert "target_modules" not in train.help.value + train.settings.value
