@@ -56,11 +56,16 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     max_length = fields.Number(value=d.MAX_LENGTH, precision=0, label="max length (tokens)")
                     data_task = fields.Radio(list(lab.TASKS), value=d.TASK, label="task",
                                          info="classify: text and label columns, e.g. sample_data/topics")
+                with gr.Row():  # which column holds what: the data's own columns, or detected (also for Train)
+                    column_pickers = [fields.Dropdown([h.DETECTED], value="", label=f"{role} column", info=info,
+                                                      allow_custom_value=True) for role, info in h.COLUMN_ROLES]
                 preview_button = gr.Button("Preview")
                 data_summary = gr.Markdown()
                 data_table = gr.Dataframe(label="rendered examples", wrap=True)
-                preview_button.click(h.preview_data, [model, sample, upload, max_length, data_task],
+                preview_button.click(h.preview_data, [model, sample, upload, max_length, data_task, *column_pickers],
                                      [data_summary, data_table], api_name="data_preview")
+                gr.on([sample.change, upload.change], h.data_columns, [sample, upload, *column_pickers],
+                      column_pickers, api_name=False, show_progress="hidden")
 
             with gr.Tab("Train", id="train"):
                 with gr.Row():
@@ -87,6 +92,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                     start = gr.Button("Start", variant="primary")
                     stop = gr.Button("Stop")
                     resume = gr.Button("Resume")
+                # the data Start trains on, named: "chitchat.json: 270 train / 30 validation, ShareGPT"
+                data_line = gr.Markdown(h.data_line(d.DATA, None), elem_id="lab-data-line")
                 estimate_view = gr.Markdown()
                 run_id = gr.Textbox(label="run")  # editable: paste a run id, or Follow one in the Runs tab
                 progress = gr.Markdown()
@@ -98,15 +105,18 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 method.input(h.method_form, [method, task], [method_settings, method_help, learning_rate, max_steps],
                              api_name=False)
                 task.input(h.recipe, [method, task], [learning_rate, max_steps], api_name=False)
-                run_id.change(h.run_form, run_id, [model, precision, task, method, method_settings, sample,
-                                                   max_steps, learning_rate, batch_size, max_length, processes,
-                                                   strategy, tensorboard], api_name=False)
+                run_id.change(h.run_form, run_id, [model, precision, task, method, method_settings, method_help,
+                                                   sample, max_steps, learning_rate, batch_size, max_length,
+                                                   processes, strategy, tensorboard, *column_pickers], api_name=False)
                 train_inputs = [model, precision, method, method_settings, sample, upload, max_steps, learning_rate,
                                 batch_size, max_length, task]
-                estimate.click(h.train_estimate, [*train_inputs, processes, strategy, tensorboard], estimate_view,
-                               api_name="train_estimate")
-                start.click(h.train_start, [*train_inputs, force, processes, strategy, tensorboard], run_id,
-                            api_name="train_start", concurrency_limit=1)
+                gr.on([sample.change, upload.change, task.change, *(p.change for p in column_pickers)], h.data_line,
+                      [sample, upload, task, *column_pickers], data_line, api_name="data_line",
+                      show_progress="hidden")
+                estimate.click(h.train_estimate, [*train_inputs, processes, strategy, tensorboard, *column_pickers],
+                               estimate_view, api_name="train_estimate")
+                start.click(h.train_start, [*train_inputs, force, processes, strategy, tensorboard, *column_pickers],
+                            run_id, api_name="train_start", concurrency_limit=1)
                 stop.click(h.train_stop, run_id, notice, api_name="train_stop")
                 resume.click(h.train_resume, run_id, run_id, api_name="train_resume")
                 # The page polls the run folder: a refresh, a closed tab or an app restart re-attaches to the run.
@@ -117,7 +127,7 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
 
             with gr.Tab("Experiments") as experiments_tab:
                 gr.Markdown("Several runs, one after another, on the model and precision above and the Data tab's "
-                            "data, task and max length: which method works best on this data?")
+                            "data, task, max length and columns: which method works best on this data?")
                 with gr.Row():
                     grid_methods = fields.CheckboxGroup(list(lab.METHODS), label="methods", info="none chosen = all")
                     all_methods = gr.Checkbox(False, label="all methods", info="every method the task offers")
@@ -139,7 +149,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 grid_shown = gr.State()
                 # model and precision from the page, data, task and max length from the Data tab
                 grid_start.click(h.experiment_start, [model, precision, sample, upload, max_length, data_task,
-                                                      grid_methods, all_methods, rates, grid_steps, grid_name],
+                                                      grid_methods, all_methods, rates, grid_steps, grid_name,
+                                                      *column_pickers],
                                  [picker, *grid_views, grid_shown], api_name="experiment_start",
                                  concurrency_limit=1).then(h.experiments, picker, picker, api_name=False)
                 grid_stop.click(h.experiment_stop, picker, leaderboard, api_name="experiment_stop")
@@ -154,7 +165,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 with gr.Row():
                     refresh = gr.Button("Refresh")
                     chosen = fields.Dropdown([], multiselect=True, label="chosen runs", allow_custom_value=True,
-                                         info="the buttons act on the first; the chart overlays them all")
+                                         info="the buttons below act on the run picked last (its details and "
+                                              "report are shown); the chart and the demo take them all")
                 with gr.Row():
                     follow = gr.Button("Follow in Train")
                     run_stop = gr.Button("Stop this run")
@@ -166,8 +178,8 @@ def build(default_model: str = lab.DEFAULT_MODEL, default_precision: str = d.PRE
                 demo_button.click(demo_page.open_demo, chosen, demo_link, api_name="run_demo")
                 curve_x = fields.Radio(h.CURVE_AXES, value="step", label="x axis")
                 run_chart = gr.Plot(label="loss of the chosen runs")
-                run_report = gr.HTML()  # the first chosen run's before/after report
-                details = gr.JSON(label="first chosen run")
+                run_report = gr.HTML()  # the before/after report of the run the buttons act on (picked last)
+                details = gr.JSON(label="the run the buttons act on (picked last)")
                 with gr.Row():
                     download = gr.Button("Download adapter (zip)")
                     archive = gr.File(label="adapter")

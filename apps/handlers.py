@@ -66,10 +66,51 @@ def load(model, precision):
 
 
 @shows_errors
-def preview_data(model, sample, upload, max_length, task=d.TASK):
-    described = lab.describe_data(sample, model, task, max_length, upload=upload, confined=True)
+def preview_data(model, sample, upload, max_length, task=d.TASK, prompt_column="", response_column="",
+                 system_column="", text_column="", label_column=""):
+    described = lab.describe_data(sample, model, task, max_length, upload=upload, confined=True,
+                                  columns=columns(prompt_column, response_column, system_column, text_column,
+                                                  label_column))
     headers, rows = data_view.table(described)
     return data_view.markdown(described), pd.DataFrame(rows, columns=headers)
+
+
+# The Data tab's column pickers, in the page's order: which column holds what (empty: detected)
+COLUMN_ROLES = [("prompt", "chat: the question"), ("response", "chat: the answer"),
+                ("system", "chat, optional: a system prompt"), ("text", "classify: the text"),
+                ("label", "classify: the class")]
+DETECTED = ("(detected)", "")  # the pickers' first choice: the lab finds the column itself
+
+
+def columns(prompt_column="", response_column="", system_column="", text_column="", label_column=""):
+    """The column pickers' values as the actions' `columns` mapping ({role: column})."""
+    return dict(zip((role for role, _ in COLUMN_ROLES),
+                    (prompt_column, response_column, system_column, text_column, label_column)))
+
+
+def data_columns(sample, upload, *chosen):
+    """The pickers offer the data's own columns (a chosen one stays while the data has it); data that cannot be
+    read offers none: the Train tab's data line says why."""
+    try:
+        names = lab.data_columns(sample, upload, confined=True)
+    except lab.LabError:
+        names = []
+    chosen = [*chosen, *[""] * len(COLUMN_ROLES)][:len(COLUMN_ROLES)]
+    return tuple(gr.update(choices=[DETECTED, *((name, name) for name in names)],
+                           value=value if isinstance(value, str) and value in names else "") for value in chosen)
+
+
+def data_line(sample, upload, task=d.TASK, prompt_column="", response_column="", system_column="", text_column="",
+              label_column=""):
+    """The Train tab's line naming the data Start would train on ("chitchat.json: 270 train / 30 validation,
+    ShareGPT"). It follows the data box, the upload, the task and the column pickers, so a data error shows in the
+    line (without server paths), not as a message at every change."""
+    try:
+        summary = lab.data_summary(sample, task, upload, columns(prompt_column, response_column, system_column,
+                                                                 text_column, label_column), confined=True)
+    except lab.LabError as error:
+        return f"**Data:** {error_view.markdown(lab.without_server_paths(error.message))}"
+    return data_view.line_markdown(summary)
 
 
 def method_form(method, task=d.TASK):
@@ -85,26 +126,30 @@ def recipe(method, task):
 
 
 def _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size, max_length,
-          task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
+          task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False, mapping=None):
     return lab.plan_run(model, precision, method, settings, sample, max_steps, learning_rate, batch_size, max_length,
                         task, processes, strategy, upload=upload, confined=True,
-                        report_to="tensorboard" if tensorboard else "none")
+                        report_to="tensorboard" if tensorboard else "none", columns=mapping)
 
 
 @shows_errors
 def train_estimate(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
+                   max_length, task=d.TASK, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False,
+                   prompt_column="", response_column="", system_column="", text_column="", label_column=""):
     """Memory by part, time, and whether it fits (with the ranked fixes if not), before anything loads."""
+    mapping = columns(prompt_column, response_column, system_column, text_column, label_column)
     return estimate_view.markdown(lab.estimate_run(_plan(model, precision, method, settings, sample, upload,
                                                          max_steps, learning_rate, batch_size, max_length, task,
-                                                         processes, strategy, tensorboard)))
+                                                         processes, strategy, tensorboard, mapping)))
 
 
 @shows_errors
 def train_start(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                max_length, task=d.TASK, force=False, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False):
+                max_length, task=d.TASK, force=False, processes=d.PROCESSES, strategy=d.STRATEGY, tensorboard=False,
+                prompt_column="", response_column="", system_column="", text_column="", label_column=""):
     config = _plan(model, precision, method, settings, sample, upload, max_steps, learning_rate, batch_size,
-                   max_length, task, processes, strategy, tensorboard)
+                   max_length, task, processes, strategy, tensorboard,
+                   columns(prompt_column, response_column, system_column, text_column, label_column))
     return lab.start_run(config, force=bool(force))["id"]
 
 
@@ -134,7 +179,8 @@ def train_status(run_id, shown=None):
         return "", progress_view.markdown(None), curves_view.figure([]), "", "", None
     run = progress["id"]
     now = {"curve": f"{run} {len(progress['points'])}", "samples": f"{run} {len(progress['samples'])}",
-           "report": f"{progress['id']} {progress['final']} {progress['phase']} {bool(progress['report'])}"}
+           "report": f"{progress['id']} {progress['final']} {progress['phase']} {progress['report_pending']} "
+                     f"{bool(progress['report'])}"}
     shown = shown or {}
 
     def changed(part, render):
@@ -147,20 +193,25 @@ def train_status(run_id, shown=None):
             now)
 
 
-FORM = ["model", "precision", "task", "method", "settings", "data", "steps", "learning_rate", "batch_size",
+FORM = ["model", "precision", "task", "method", "settings", "help", "data", "steps", "learning_rate", "batch_size",
         "max_length", "processes", "strategy", "report_to"]  # the Train form's fields a followed run fills, in order
+FORM += [f"{role}_column" for role, _ in COLUMN_ROLES]  # and the Data tab's column pickers, with its data
 
 
 def run_form(run_id):
-    """The followed run's own settings in the Train form; nothing changes for no run or a deleted one."""
+    """The followed run's own settings in the Train form, and its method's help (the method box changes without a
+    user's input, so method_form does not run); nothing changes for no run or a deleted one."""
     try:
         form = lab.run_form(run_id) if run_id else None
+        described = lab.describe_method(form["method"], form["task"]) if form else None
     except lab.LabError:
         form = None
     if form is None:
         return tuple(gr.skip() for _ in FORM)
-    form["settings"] = methods_view.settings_text(lab.describe_method(form["method"]), form["settings"])
+    form["settings"] = methods_view.settings_text(described, form["settings"])
+    form["help"] = methods_view.help_markdown(described)
     form["report_to"] = form["report_to"] == "tensorboard"  # the form's checkbox
+    form.update({f"{role}_column": column for role, column in form["columns"].items()})
     return tuple(form[name] for name in FORM)
 
 
@@ -175,11 +226,14 @@ def train_resume(run_id):
 
 
 @shows_errors
-def experiment_start(model, precision, sample, upload, max_length, task, methods, all_methods, rates, steps, name):
+def experiment_start(model, precision, sample, upload, max_length, task, methods, all_methods, rates, steps, name,
+                     prompt_column="", response_column="", system_column="", text_column="", label_column=""):
     """Queue the chosen methods (none, or all ticked: every method the task offers) as one experiment; returns its
     id and views at once, a driver process trains the runs one after another."""
     configs = lab.plan_experiment("all" if all_methods or not methods else methods, rates, sample, model, precision,
-                                  task, steps, max_length=max_length, upload=upload, confined=True)
+                                  task, steps, max_length=max_length, upload=upload, confined=True,
+                                  columns=columns(prompt_column, response_column, system_column, text_column,
+                                                  label_column))
     board = lab.start_experiment(configs, name)
     return board["id"], *experiment(board["id"])
 
@@ -244,10 +298,11 @@ def newest_run_chosen():
     return gr.update(choices=ids, value=ids[:1])
 
 
+@shows_errors
 def follow(run_ids):
-    """The first chosen run in the Train tab (the single-run buttons all act on the first one)."""
-    run_id = next(iter(run_ids), "") if isinstance(run_ids, list) else run_ids  # anything else: lab refuses it
-    return run_id, gr.Tabs(selected="train")
+    """The run the Runs tab's buttons act on (`lab.picked`: the one picked last) in the Train tab; none chosen: the
+    Train tab's own (the newest)."""
+    return (lab.picked(run_ids, "run") if run_ids else ""), gr.Tabs(selected="train")
 
 
 def chat_run_choices():
@@ -266,9 +321,8 @@ def run_details(run_id):
 
 @shows_errors
 def run_report(run_ids):
-    """The first chosen run's before/after report."""
-    run_id = next(iter(run_ids), "") if isinstance(run_ids, list) else run_ids  # anything else: lab refuses it
-    return runs_view.report.html(lab.run_details(run_id)["report"]) if run_id else ""
+    """The before/after report of the run the buttons act on (the one picked last)."""
+    return runs_view.report.html(lab.run_details(run_ids)["report"]) if run_ids else ""
 
 
 @shows_errors

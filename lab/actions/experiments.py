@@ -35,11 +35,12 @@ def rate_factors(text) -> list[float]:
 def plan_experiment(methods=ALL, rates="1", data: str | None = defaults.DATA, model: str | None = None,
                     precision: str = defaults.PRECISION, task: str = defaults.TASK, steps=None,
                     batch_size=defaults.BATCH_SIZE, max_length=defaults.MAX_LENGTH, upload=None,
-                    confined: bool = False) -> list[TrainConfig]:
+                    confined: bool = False, columns: str | dict | None = None) -> list[TrainConfig]:
     """The experiment's runs: each method (a list, comma-separated names, or "all") at its recipe for the task,
     once per learning-rate factor, at `precision` where the method trains in it (else auto: qlora takes a 4-bit
     base, full an unquantised one); `steps` empty = each method's recipe steps (the same budget for every method
-    when given). Every run is validated here, before anything starts."""
+    when given); `columns` the data's column mapping (plan_run's). Every run is validated here, before anything
+    starts."""
     names = methods_for(task) if methods in (ALL, [ALL], None, "") else (
         [m.strip() for m in methods.split(",") if m.strip()] if isinstance(methods, str) else list(methods))
     if not names:
@@ -49,7 +50,7 @@ def plan_experiment(methods=ALL, rates="1", data: str | None = defaults.DATA, mo
         # each method at a precision it trains in: qlora needs a quantised base, full an unquantised one
         own = precision if method not in METHODS or METHODS[method].trains_in(precision) else "auto"
         config = plan_run(model, own, method, "", data, steps, None, batch_size, max_length, task,
-                          upload=upload, confined=confined)
+                          upload=upload, confined=confined, columns=columns)
         for factor in rate_factors(rates):
             configs.append(TrainConfig.from_dict({**config.to_dict(), "samples": 1,
                                                   "learning_rate": config.learning_rate * factor}))
@@ -65,14 +66,30 @@ def start_experiment(configs: list[TrainConfig], name: str = "", force: bool = F
 
 def experiment(experiment_id: str | None = None) -> dict | None:
     """An experiment's leaderboard, read from disk (docs/ARCHITECTURE.md, "Experiments"); without an id the
-    newest experiment; None when there is none."""
+    newest experiment; None when there is none. A queued run's row says where it waits (`in_line`)."""
     from lab.results.leaderboard import leaderboard
     from lab.runs.experiment import get_experiment, list_experiments
 
     if not experiment_id:
         newest = list_experiments()
-        return leaderboard(newest[0]) if newest else None
-    return leaderboard(get_experiment(experiment_id))
+        return in_line(leaderboard(newest[0])) if newest else None
+    return in_line(leaderboard(get_experiment(experiment_id)))
+
+
+def in_line(board: dict) -> dict:
+    """Each row gets its place in the device's line while its run is queued (else None): `queue_position` (1 =
+    next, lab.runs.store.queue_position's order), `ahead` (the queued run just before it; None for the next) and
+    `waiting_for` (the run holding the device, as lab.progress says it: {run, workspace})."""
+    from lab.actions.runs import waiting_for
+    from lab.runs.store import queue
+
+    line = queue() if any(r["state"] == "queued" for r in board["rows"]) else []
+    places = {run.id: (i, run) for i, run in enumerate(line)}
+    for row in board["rows"]:
+        i, run = places.get(row["run"], (None, None))
+        row.update(queue_position=None if i is None else i + 1, ahead=line[i - 1].id if i else None,
+                   waiting_for=waiting_for(run) if run else None)
+    return board
 
 
 def list_experiments() -> list[dict]:

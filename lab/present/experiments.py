@@ -29,13 +29,36 @@ def _settings(settings: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in settings.items() if v not in (None, "")) or "recipe"
 
 
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def waits(r: dict) -> str | None:
+    """Where a queued run waits (lab.experiment's `queue_position`, `ahead`, `waiting_for`), in words; None when it
+    does not wait."""
+    if r["state"] != "queued" or not r.get("queue_position"):
+        return None
+    if r.get("ahead"):
+        return f"{ordinal(r['queue_position'])} in line, after {label(r['ahead'])}"
+    holder = r.get("waiting_for")
+    if not holder:
+        return "next in line"
+    where = f" in workspace {holder['workspace']}" if holder.get("workspace") else ""
+    return f"next in line, waiting for {label(holder['run'])}{where} to free the device"
+
+
+def _state(r: dict) -> str:
+    place = waits(r)
+    return r["state"] + (f": {place}" if place else f": {r['error']}" if r.get("error") else "")
+
+
 def rows(board: dict, answer_chars: int = 80) -> list[list[str]]:
     """One row per run, as the table shows it; ★ marks the best run, ◆ the runs on the Pareto front."""
     classify = board.get("task") == "classify"
     out = []
     for r in board["rows"]:
         mark = ("★" if r["run"] == board["best"] else "") + ("◆" if r["run"] in board["front"] else "")
-        state = r["state"] + (f": {r['error']}" if r.get("error") else "")
+        state = _state(r)
         answer = (r.get("answer") or "").replace("\n", " ")
         quality = _change(r["accuracy_before"], r["accuracy_after"]) if classify else \
             _change(r["rouge_before"], r["rouge_after"])
@@ -55,7 +78,13 @@ def headline(board: dict) -> str:
     if best:
         line += (f"; best{'' if board['finished'] else ' so far'} {best['method']} "
                  f"(learning rate {best['learning_rate']:g})")
-    return line + ("" if board["finished"] else "; training")
+    if board["finished"]:
+        return line
+    training = next((r for r in board["rows"] if r["state"] in ("running", "stopping")), None)
+    if training:
+        return line + f"; {'training' if training['state'] == 'running' else 'stopping'} {label(training['run'])}"
+    first = next((r for r in board["rows"] if waits(r)), None)
+    return line + (f"; queued: {waits(first)}" if first else "; waiting")
 
 
 def markdown(board: dict | None) -> str:

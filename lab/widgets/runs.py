@@ -18,7 +18,8 @@ class RunsPanel(Panel):
         """`follow(run_id)` shows a run in a Train panel (Lab() connects its own)."""
         self.refresh_button = w.Button(description="Refresh")
         self.table = w.HTML()
-        self.chosen = w.Dropdown(options=[], description="run")
+        # the one run the buttons below act on (its details shown); the chart's runs are picked apart, in `overlaid`
+        self.chosen = w.Dropdown(options=[], description="buttons act on", style={"description_width": "initial"})
         self.overlaid = w.SelectMultiple(options=[], description="curves of", rows=4)
         self.x_axis = w.ToggleButtons(options=[(title, key) for key, title in curves_view.AXES.items()],
                                       description="x axis")

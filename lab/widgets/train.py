@@ -15,6 +15,8 @@ import ipywidgets as w
 import lab
 from lab import defaults as d
 from lab.present import curves as curves_view
+from lab.present import data as data_view
+from lab.present import errors as error_view
 from lab.present import estimate as estimate_view
 from lab.present import methods as methods_view
 from lab.present import progress as progress_view
@@ -28,7 +30,10 @@ class TrainPanel(Panel):
     def __init__(self, model: str = lab.DEFAULT_MODEL, precision: str = d.PRECISION, data: str = d.DATA,
                  poll_seconds: float = 1.0):
         self.model, self.precision = model_picker(model, precision)
-        self.data = w.Text(value=data, description="data")
+        self.data = w.Text(value=data, description="data", continuous_update=False)
+        self.columns = w.Text(description="columns", placeholder="detected, or prompt=question,response=answer",
+                              continuous_update=False)  # the Data panel's pickers fill it (Lab())
+        self.data_line = w.HTML()  # the data Start trains on: "chitchat.json: 270 train / 30 validation, ShareGPT"
         self.task = w.Dropdown(options=list(lab.TASKS), value=d.TASK, description="task")
         self.method = w.Dropdown(options=list(lab.METHODS), value=d.METHOD, description="method")
         self.settings = w.Textarea(description="settings", layout=w.Layout(height="90px"))
@@ -62,16 +67,20 @@ class TrainPanel(Panel):
         self._watcher: threading.Thread | None = None
         self._ended = False
         super().__init__([
-            w.HBox([self.model, self.precision, self.data]),
+            w.HBox([self.model, self.precision, self.data, self.columns]),
             w.HBox([self.task, self.method, self.steps, self.learning_rate]),
             w.HBox([self.batch_size, self.max_length, self.processes, self.strategy, self.report_to]),
             w.HBox([self.settings, self.help]),
             w.HBox([self.estimate_button, self.force, self.start_button, self.stop_button, self.resume_button]),
-            self.estimate_view, self.run_id, self.bar, self.status, self.report, self.plot, self.samples,
+            self.data_line, self.estimate_view, self.run_id, self.bar, self.status, self.report, self.plot,
+            self.samples,
         ])
         self._show_method()
         for picker in (self.method, self.task):
             picker.observe(lambda _: self._show_method(), names="value")
+        for box in (self.data, self.columns, self.task):
+            box.observe(lambda _: self.show_data(), names="value")
+        self.show_data()
         self.on_click(self.estimate_button, self.estimate)
         self.on_click(self.start_button, self.start)
         self.on_click(self.stop_button, self.stop)
@@ -92,7 +101,18 @@ class TrainPanel(Panel):
         return lab.plan_run(self.model.value, self.precision.value, self.method.value, self.settings.value,
                             self.data.value, self.steps.value, self.learning_rate.value, self.batch_size.value,
                             self.max_length.value, self.task.value, self.processes.value, self.strategy.value,
-                            confined=True, report_to=self.report_to.value)  # True: tensorboard
+                            confined=True, report_to=self.report_to.value,  # True: tensorboard
+                            columns=self.columns.value)
+
+    def show_data(self) -> dict | None:
+        """Name the data Start trains on (lab.data_summary) near the Start button; a data error shows in the line."""
+        try:
+            summary = lab.data_summary(self.data.value, self.task.value, columns=self.columns.value, confined=True)
+        except lab.LabError as error:
+            self.data_line.value = error_view.html(error.message)
+            return None
+        self.data_line.value = data_view.line_html(summary)
+        return summary
 
     def estimate(self) -> dict:
         """Show memory by part, time and whether it fits (with the ranked fixes if not); load nothing."""
@@ -127,12 +147,14 @@ class TrainPanel(Panel):
     def _fill(self, form: dict) -> None:
         self.model.value, self.precision.value, self.task.value = form["model"], form["precision"], form["task"]
         self.method.value = form["method"]  # first: choosing a method resets the form to its recipe
-        self.settings.value = methods_view.settings_text(lab.describe_method(form["method"], form["task"]),
-                                                         form["settings"])
+        described = lab.describe_method(form["method"], form["task"])
+        self.settings.value = methods_view.settings_text(described, form["settings"])
+        self.help.value = methods_view.help_html(described)  # the run's method and task, as the app's run_form
         self.data.value, self.steps.value = form["data"], form["steps"] or self.steps.value
         self.learning_rate.value, self.batch_size.value = form["learning_rate"], form["batch_size"]
         self.max_length.value, self.processes.value = form["max_length"], form["processes"]
         self.strategy.value, self.report_to.value = form["strategy"], form["report_to"] == "tensorboard"
+        self.columns.value = ",".join(f"{role}={column}" for role, column in form["columns"].items() if column)
 
     def refresh(self) -> str:
         """Read the run folder once; update progress, status, report, plot and samples; return the run's state."""

@@ -168,7 +168,7 @@ def test_after_a_reload_the_train_tab_shows_the_newest_finished_run(tiny_runs, t
     assert form["method"] == "lora" and form["steps"] == finished.config["max_steps"] and "r: " in form["settings"]
     assert form["report_to"] is False  # the TensorBoard box
     assert all(value == gr.skip() for value in handlers.run_form("no-such-run"))
-    assert handlers.follow([run_id, "another"])[0] == run_id  # the Runs tab's buttons act on the first chosen
+    assert handlers.follow(["another", run_id])[0] == run_id  # the Runs tab's buttons act on the one picked last
 
 
 def test_an_experiment_of_two_methods_ends_in_a_leaderboard(client, tiny_model_dir):

@@ -59,7 +59,8 @@ def test_train_watch_stop_compare_chat(page, tmp_path):
     page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
 
     page.get_by_role("button", name="Stop").click()
-    page.get_by_text("— stopped").wait_for(timeout=60_000)
+    page.get_by_text("— stopped").wait_for(timeout=60_000)  # at once: its report follows ("report pending")
+    page.get_by_text(re.compile("(than|against|as) the base")).first.wait_for(timeout=60_000)
     run_id = page.get_by_label("run", exact=True).input_value()
     assert run_id
 
@@ -172,3 +173,83 @@ def test_a_demo_of_a_finished_run_chats_and_shows_only_that_run(page, tiny_runs,
     finally:
         demo.close()
         demo_page.SERVING.pop((run.id,)).close()
+
+
+def test_the_runs_tab_acts_on_the_run_picked_last_and_follow_shows_its_methods_help(page, tiny_runs, tmp_path):
+    """The page starts with the newest run chosen; picking an older one makes the details, the report and the
+    buttons its own; following a prompt tuning run shows prompt tuning's help in the Train tab."""
+    import os
+
+    import lab
+
+    runs = os.path.join(os.environ["LAB_HOME"], "workspace", "runs")
+    for name in ("lora", "prompt_tuning"):
+        shutil.copytree(tiny_runs[name].path, os.path.join(runs, tiny_runs[name].id), dirs_exist_ok=True)
+    lora, prompt = tiny_runs["lora"].id, tiny_runs["prompt_tuning"].id
+    newest = lab.run_ids()[0]  # the page's first choice: not lora (prompt tuning's run is newer)
+    assert newest != lora
+
+    page.reload()
+    page.get_by_text("Tune a language model").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Runs").click()
+    page.locator(".token", has_text=newest).first.wait_for(timeout=120_000)  # the load's choice, before the pick
+    pick(page, "chosen runs", lora)
+    page.locator(".token", has_text=lora).first.wait_for(timeout=60_000)
+    details = page.locator(".block", has=page.get_by_text("the run the buttons act on (picked last)", exact=True))
+    sync_api.expect(details.last).to_contain_text(lora, timeout=120_000)
+    sync_api.expect(details.last).not_to_contain_text(newest)
+    page.locator(".lab-report:visible", has_text=lora).first.wait_for(timeout=120_000)  # "of run <lora>"
+    sync_api.expect(page.locator(".lab-report:visible", has_text=newest)).to_have_count(0)
+    page.get_by_role("button", name="Download adapter (zip)").click()
+    page.locator(f'[aria-label="{lora}-adapter.zip"]').first.wait_for(timeout=120_000)  # the file's name
+    page.screenshot(path=str(tmp_path / "runs-picked.png"), full_page=True)
+
+    page.get_by_role("button", name="Follow in Train").click()
+    sync_api.expect(page.get_by_label("run", exact=True)).to_have_value(lora, timeout=60_000)
+    sync_api.expect(page.get_by_label("method", exact=True)).to_have_value("lora", timeout=60_000)
+    page.locator("code:visible", has_text="target_modules").first.wait_for(timeout=60_000)  # lora's help
+
+    page.get_by_role("tab", name="Runs").click()
+    if page.locator(".token", has_text=prompt).count():  # chosen already (the newest): unpick it, to pick it last
+        page.locator(".token", has_text=prompt).locator(".token-remove").first.click()
+        sync_api.expect(page.locator(".token", has_text=prompt)).to_have_count(0, timeout=60_000)
+    pick(page, "chosen runs", prompt)
+    sync_api.expect(details.last).to_contain_text(prompt, timeout=120_000)
+    page.get_by_role("button", name="Follow in Train").click()
+    sync_api.expect(page.get_by_label("run", exact=True)).to_have_value(prompt, timeout=60_000)
+    sync_api.expect(page.get_by_label("method", exact=True)).to_have_value("prompt_tuning", timeout=60_000)
+    page.locator("code:visible", has_text="num_virtual_tokens").first.wait_for(timeout=60_000)  # its own help
+    sync_api.expect(page.locator("code:visible", has_text="target_modules")).to_have_count(0, timeout=60_000)
+    page.screenshot(path=str(tmp_path / "train-followed-prompt-tuning.png"), full_page=True)
+
+
+def test_the_train_tab_names_the_uploaded_data_and_the_data_tab_maps_its_columns(page, tmp_path):
+    """Issue 29: the Data tab's column pickers are there; an uploaded CSV whose columns no format knows is named by
+    its own name in the Train tab's data line, with the fix that names the pickers; once mapped, the line counts it."""
+    page.get_by_role("tab", name="Train").click()
+    line = page.locator("#lab-data-line")
+    line.get_by_text("sample_data: 800 train / 99 validation, chat messages").wait_for(timeout=30_000)
+
+    faq = tmp_path / "faq.csv"
+    faq.write_text("query,reply\n" + "".join(f"Q{i}?,A{i}.\n" for i in range(20)), encoding="utf-8")
+    page.get_by_role("tab", name="Data").click()
+    for role in ("prompt", "response", "system", "text", "label"):
+        assert page.get_by_label(f"{role} column", exact=True).is_visible()
+    page.locator("input[type=file]").first.set_input_files(str(faq))
+    page.get_by_role("tab", name="Train").click()
+    line.get_by_text("faq.csv, row 2: the record has no known format").wait_for(timeout=30_000)
+    assert "Choose the prompt and response columns (Data tab" in line.inner_text()
+    assert "workspace" not in line.inner_text()
+
+    page.get_by_role("tab", name="Data").click()
+    pick(page, "prompt column", "query")
+    pick(page, "response column", "reply")
+    page.get_by_role("tab", name="Train").click()
+    line.get_by_text("faq.csv: 18 train / 2 validation, columns prompt=query, response=reply").wait_for(
+        timeout=30_000)
+    page.screenshot(path=str(tmp_path / "data-line.png"), full_page=True)
+
+    page.get_by_role("tab", name="Data").click()  # the upload goes: the later tests train on the sample data
+    page.get_by_label("Clear").first.click()
+    page.get_by_role("tab", name="Train").click()
+    line.get_by_text("sample_data: 800 train / 99 validation").wait_for(timeout=30_000)
