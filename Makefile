@@ -33,7 +33,7 @@ test: setup browser
 test-fast: setup
 	$(OFFLINE) $(PY) -m pytest -m "not slow"
 
-BENCHES := train_throughput footprint chat_streaming chat_while_training answer_speed batch_equality step0_eval compare_memory app_latency curve_redraw cold_start classify_topics estimate_accuracy
+BENCHES := train_throughput footprint chat_streaming chat_while_training answer_speed batch_equality step0_eval compare_memory app_latency curve_redraw cold_start classify_topics estimate_accuracy run_timeline
 
 # Each prints a JSON line and a markdown row; run them on a quiet machine (they time each other's baselines).
 bench: setup

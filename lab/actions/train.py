@@ -59,8 +59,8 @@ def plan_run(model: str | None = None, precision: str = defaults.PRECISION, meth
     """A form's values as a validated TrainConfig: the data path resolved (and confined), the column mapping
     (`columns`: {role: column} or 'prompt=question,response=answer'; empty: detected), the method's settings
     parsed, steps and learning rate from the method's recipe for the task where left empty (steps 0 too: an
-    emptied number field arrives as 0), evaluation and checkpoints about three times a run, 50 validation examples
-    scored each time."""
+    emptied number field arrives as 0), evaluation and checkpoints twice a run (besides step 0), 20 validation examples
+    scored each time (lab.defaults)."""
     recipe = describe_method(method, task)["recipe"]  # an unknown method is refused here, by name
     steps = whole(recipe["steps"] if steps in (None, "", 0) else steps, "steps")
     rate = None if learning_rate in (None, "") else real(learning_rate, "learning rate")

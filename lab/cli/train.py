@@ -90,7 +90,8 @@ def config_from_args(args) -> TrainConfig:
     if not {"max_steps", "epochs"} & settings.keys() and method in METHODS:  # the method's recipe, as in a form
         steps = METHODS[method].recipe(settings.get("task", lab.defaults.TASK)).steps
         settings = {"max_steps": steps, "eval_steps": lab.defaults.every(steps),
-                    "save_steps": lab.defaults.every(steps), **settings}
+                    "save_steps": lab.defaults.every(steps),
+                    "max_validation_examples": lab.defaults.VALIDATION_EXAMPLES, **settings}
     return TrainConfig.from_dict(settings)
 
 

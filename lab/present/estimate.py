@@ -11,6 +11,16 @@ from lab.units import format_bytes, format_seconds
 FIX_COLUMNS = ["#", "fix", "peak", "fits", "time"]
 
 
+PARTS = {"start": "start", "training": "training", "evaluations": "evaluations", "answers": "sample answers",
+         "checkpoints": "checkpoints", "finish": "result and report"}
+
+
+def parts(e: dict) -> str:
+    """Where the time goes, everything the run will do counted: "; start 9 s, training 41 s, ..." ("" for none)."""
+    shown = [f"{PARTS.get(name, name)} {format_seconds(n)}" for name, n in (e.get("parts") or {}).items() if n >= 0.5]
+    return "; " + ", ".join(shown) if shown else ""
+
+
 def view(e: dict) -> dict:
     """Summary lines, the memory table, and the fixes as rows."""
     memory = [[part, format_bytes(n)] for part, n in e["memory"].items()]
@@ -20,7 +30,7 @@ def view(e: dict) -> dict:
         "trainable": f"{e['trainable_params']:,} of {e['total_params']:,} parameters train "
                      f"({100 * e['trainable_share']:.2f} %)",
         "memory": memory,
-        "time": f"about {format_seconds(e['seconds'])} ({e['steps']} steps, {e['tokens']:,} tokens)",
+        "time": f"about {format_seconds(e['seconds'])} ({e['steps']} steps, {e['tokens']:,} tokens{parts(e)})",
         "fixes": [[i, f["fix"], format_bytes(f["peak_bytes"]), "yes" if f["fits"] else "no",
                    format_seconds(f["seconds"])] for i, f in enumerate(e["fixes"], 1)],
         "precision": precision_line(e),

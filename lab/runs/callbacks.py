@@ -8,6 +8,7 @@ import math
 import time
 from collections import deque
 
+import torch
 from transformers import TrainerCallback
 
 from lab.errors import LabError
@@ -44,6 +45,7 @@ class RunFolderCallback(TrainerCallback):
         self.eval_loss = None  # the latest validation loss
         self.base_answers = None  # step 0's answers to the reported prompts: the report's "before"
         self.final_answers = None  # the last pass's: the report's "after"
+        self.generator = None  # torch's generator state before step 0 (see on_train_begin)
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.last_time = time.time()
@@ -51,6 +53,9 @@ class RunFolderCallback(TrainerCallback):
         if state.is_world_process_zero:
             self.run.append_event({"type": "start", "step": state.global_step, "max_steps": state.max_steps,
                                    "world_size": args.world_size, **self.start_fields})
+        # step 0's scoring and answering draw from torch's generator (each data loader takes a seed): put it back
+        # after them, so a run that reuses a kept step 0 trains exactly as one that computed it
+        self.generator = torch.random.get_rng_state() if state.global_step == 0 else None
         key, known = self.step_zero or (None, None)
         if known and state.global_step == 0:  # an earlier run started here: its numbers, without computing them
             self.first_eval_loss = self.eval_loss = known["eval_loss"]
@@ -74,8 +79,14 @@ class RunFolderCallback(TrainerCallback):
         started = time.time()
         first, last = state.global_step == 0, state.global_step >= state.max_steps or self.stopped
         count = self.reported if (first or last) and self.reported else self.shown
-        if self.samples is None or not count:
-            return
+        if self.samples is not None and count:
+            self.answer(state, model, count, first, last, started)
+        if first and self.generator is not None:
+            torch.random.set_rng_state(self.generator)
+
+    def answer(self, state, model, count: int, first: bool, last: bool, started: float) -> None:
+        """Answer the first `count` prompts: a sample event of the shown ones; step 0's answers are the report's
+        before (and kept for the next run), the last pass's its after."""
         try:
             rows = self.samples(model, count)  # on every rank: an FSDP forward is collective
         except Exception as exc:  # samples are a view of training, never a reason to end it
@@ -139,6 +150,8 @@ class RunFolderCallback(TrainerCallback):
             return
         tokens = state.num_input_tokens_seen  # summed over the ranks by the Trainer
         self.recent.append((max(now - self.last_time, 1e-9), tokens - self.last_tokens))
+        self.schedule.step_seconds += self.recent[-1][0]  # the whole run's pace, kept for the next estimate
+        self.schedule.step_tokens += self.recent[-1][1]
         seconds = sum(s for s, _ in self.recent)
         self.run.append_event({
             "type": "train",

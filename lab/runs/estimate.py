@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from lab.errors import LabError
+from lab.runs import timeline
 from lab.runs.config import TrainConfig
 from lab.units import GIB, format_bytes, format_seconds
 
@@ -421,6 +422,8 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free, b
     timed_batches = device_batches + WARMUP_STEPS
     training = (timed_batches / device_batches * tokens * flops_per_token / (speed["matmul_flops"] * TRAIN_EFFICIENCY)
                 + timed_batches * (step_seconds(model, speed) + 2 * dequantise_s))  # forward and backward dequantise
+    if beyond and (paced := timeline.measured_training(config, beyond["device"], tokens)):
+        training = paced  # an earlier run of this setup measured its pace here: it beats the probe's prediction
     parts = {"training": training, **_beyond_seconds(config, model, data, optimizer_steps, speed, quantised,
                                                      beyond or {"device": device, "known": None, "shown": 0,
                                                                 "reported": 0, "report_elsewhere": 0})}
@@ -439,8 +442,6 @@ def _estimate(config, model: ModelShape, data: DataShape, device, speed, free, b
 
 def _beyond_seconds(config, model, data, steps, speed, quantised, beyond: dict) -> dict:
     """Seconds of the run's start, evaluations, answers, checkpoints and finish (lab.runs.timeline)."""
-    from lab.runs import timeline
-
     per_pass = 0.0
     if data.validation_tokens:
         batches = math.ceil(data.validation_tokens / max(data.validation_longest, 1) / config.batch_size) + 1

@@ -15,6 +15,8 @@ IMPORT_SECONDS = 6.0  # a worker's Python imports (torch, transformers, peft, da
 LOAD_BYTES_PER_SECOND = 300e6  # reading and converting the weights at load
 SAVE_SECONDS = 0.5  # a LoRA-sized checkpoint; a whole model's grows with its weights (below)
 SAVE_BYTES_PER_SECOND = 200e6
+# a batched answer pass grows slower than its rows: 10 prompts took 2.2-2.9x the time of 3 (SmolLM2, 48 tokens)
+ROWS_EXPONENT = 0.75
 GENERATE_STEP_LAYERS = 2.0  # a generated token's forward costs about this many training steps' per-layer overhead
 
 
@@ -32,6 +34,8 @@ class Schedule:
     report_seconds: float = 0.0  # the last pass, which answers the report's prompts too
     save_seconds: float = 0.0
     finish_seconds: float = 0.0
+    step_seconds: float = 0.0  # measured: the run's steps so far, and the tokens they trained
+    step_tokens: int = 0
 
     def seconds_after(self, step: int, max_steps: int) -> float:
         """The evaluations, answers and saves still to come once `step` is logged, and the finish."""
@@ -53,12 +57,13 @@ def _path(device: str):
 
 
 def _key(config) -> str:
-    return f"{config.model}|{config.precision}"
+    return f"{config.model}|{config.precision}|{config.method}"
 
 
 def measured(config, device: str) -> dict:
-    """What earlier runs of this model and precision measured here: start_s, eval_s_per_token, answer_s_per_token
-    (a generated token's step, per prompt in the batch), save_s."""
+    """What earlier runs of this model, precision and method measured here: start_s, train_s_per_token (a step's
+    time per token it trains), eval_s_per_token, answer_s_per_token (a generated token's step, per prompt in the
+    batch), save_s."""
     return (read_json(_path(device), {}) or {}).get(_key(config), {})
 
 
@@ -67,14 +72,28 @@ def record(config, device: str, **values) -> None:
     path = _path(device)
     path.parent.mkdir(parents=True, exist_ok=True)
     costs = read_json(path, {}) or {}
-    costs[_key(config)] = {**costs.get(_key(config), {}), **{k: round(v, 6) for k, v in values.items() if v}}
+    kept = {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items() if v}
+    costs[_key(config)] = {**costs.get(_key(config), {}), **kept}
     write_json_atomic(path, costs)
+
+
+def pace_setup(config) -> str:
+    """What a step's time per token depends on besides the model, precision and method."""
+    return f"batch {config.batch_size}x{config.gradient_accumulation}, checkpointing {config.gradient_checkpointing}"
+
+
+def measured_training(config, device: str, tokens: int) -> float | None:
+    """The training steps' time at the pace an earlier run of this setup measured here, or None."""
+    costs = measured(config, device)
+    if costs.get("train_s_per_token") and costs.get("train_setup") == pace_setup(config):
+        return tokens * costs["train_s_per_token"]
+    return None
 
 
 def answer_pass_seconds(count: int, new_tokens: int, params: int, layers: int, speed: dict, costs: dict) -> float:
     """A greedy batched pass answering `count` prompts up to `new_tokens` tokens each."""
     if costs.get("answer_s_per_token"):
-        per_step = costs["answer_s_per_token"] * max(count, 1) ** 0.5  # batching: more rows cost less than more steps
+        per_step = costs["answer_s_per_token"] * max(count, 1) ** ROWS_EXPONENT
     else:  # each generated token: a forward of `count` rows, dominated by per-layer overhead on a CPU
         per_step = GENERATE_STEP_LAYERS * speed["layer_step_s"] * layers + 2 * params * count / speed["matmul_flops"]
     return new_tokens * per_step
@@ -115,7 +134,7 @@ def schedule(config, known: dict | None, device: str) -> Schedule:
     return Schedule(eval_steps=config.eval_steps, save_steps=config.save_steps,
                     eval_seconds=known["eval_seconds"] if known else 0.0,
                     answer_seconds=(costs.get("answer_s_per_token", 0.0) * config.sample_new_tokens
-                                    * max(config.samples, 1) ** 0.5),
+                                    * max(config.samples, 1) ** ROWS_EXPONENT),
                     report_seconds=known["answer_seconds"] if known else 0.0,
                     save_seconds=costs.get("save_s", SAVE_SECONDS),
                     finish_seconds=costs.get("save_s", SAVE_SECONDS))
@@ -123,9 +142,10 @@ def schedule(config, known: dict | None, device: str) -> Schedule:
 
 def keep(config, device: str, schedule_: Schedule, start_s: float, validation_tokens: int, shown: int) -> None:
     """A finished run's measured costs, for the next estimate."""
-    record(config, device, start_s=start_s,
+    record(config, device, start_s=start_s, train_setup=pace_setup(config),
+           train_s_per_token=schedule_.step_seconds / schedule_.step_tokens if schedule_.step_tokens else None,
            eval_s_per_token=schedule_.eval_seconds / validation_tokens if validation_tokens else None,
-           answer_s_per_token=(schedule_.answer_seconds / config.sample_new_tokens / max(shown, 1) ** 0.5
+           answer_s_per_token=(schedule_.answer_seconds / config.sample_new_tokens / max(shown, 1) ** ROWS_EXPONENT
                                if schedule_.answer_seconds else None),
            save_s=schedule_.save_seconds)
 

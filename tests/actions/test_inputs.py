@@ -47,7 +47,7 @@ def test_a_form_plan_uses_the_defaults_once(tiny_model_dir, lab_home):
     assert (config.method, config.learning_rate, config.batch_size) == (lab.defaults.METHOD,
                                                                         lab.defaults.LEARNING_RATE,
                                                                         lab.defaults.BATCH_SIZE)
-    assert config.eval_steps == config.save_steps == 3 and config.max_validation_examples == 50
+    assert config.eval_steps == config.save_steps == 4 and config.max_validation_examples == 20
     assert config.data == lab.data_path(lab.defaults.DATA)
 
 
