@@ -17,7 +17,8 @@ PARTS = {"start": "start", "training": "training", "evaluations": "evaluations",
 
 def parts(e: dict) -> str:
     """Where the time goes, everything the run will do counted: "; start 9 s, training 41 s, ..." ("" for none)."""
-    shown = [f"{PARTS.get(name, name)} {format_seconds(n)}" for name, n in (e.get("parts") or {}).items() if n >= 0.5]
+    parts = e.get("parts") or {}
+    shown = [f"{label} {format_seconds(parts[name])}" for name, label in PARTS.items() if parts.get(name, 0) >= 0.5]
     return "; " + ", ".join(shown) if shown else ""
 
 
