@@ -11,7 +11,7 @@ from lab.units import format_bytes, format_seconds
 FIX_COLUMNS = ["#", "fix", "peak", "fits", "time"]
 
 
-PARTS = {"start": "start", "training": "training", "evaluations": "evaluations", "answers": "sample answers",
+PARTS = {"start": "start", "training": "training", "evaluations": "evaluations", "answers": "answers (samples, report)",
          "checkpoints": "checkpoints", "finish": "result and report"}
 
 
