@@ -226,6 +226,8 @@ def test_the_runs_tab_acts_on_the_run_picked_last_and_follow_shows_its_methods_h
 def test_the_train_tab_names_the_uploaded_data_and_the_data_tab_maps_its_columns(page, tmp_path):
     """Issue 29: the Data tab's column pickers are there; an uploaded CSV whose columns no format knows is named by
     its own name in the Train tab's data line, with the fix that names the pickers; once mapped, the line counts it."""
+    page.get_by_role("tab", name="Data").click()
+    pick(page, "data", "sample_data")  # a run followed earlier filled the form with its own data
     page.get_by_role("tab", name="Train").click()
     line = page.locator("#lab-data-line")
     line.get_by_text("sample_data: 800 train / 99 validation, chat messages").wait_for(timeout=30_000)
