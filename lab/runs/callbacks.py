@@ -25,17 +25,14 @@ DIVERGED = 1.5  # a validation loss this many times the first one means the run 
 class RunFolderCallback(TrainerCallback):
     def __init__(self, run: Run, trainable_params: int, total_params: int, data_stats: dict, samples=None,
                  precision: tuple[str, str] = ("", ""), shown: int = 3, reported: int = 0,
-                 schedule: Schedule | None = None, step_zero: tuple[str, dict | None] | None = None,
-                 defer_base: bool = False):
+                 schedule: Schedule | None = None, step_zero: tuple[str, dict | None] | None = None):
         """`samples(model, count)` answers the run's first `count` prompts (lab.runs.samples.Answerer); None: no
         samples. Sample events show `shown` of them; step 0 and the last pass answer `reported` (the report's).
         `precision`: what the run trains in and why (auto's reason), for the start event. `step_zero`: (key, an
-        earlier run's step 0 or None) when step 0 can be cached (lab.runs.step_zero). `defer_base`: step 0 answers
-        only the shown prompts, and the last pass answers the report's other prompts with the adapter switched off
-        (the base's answers exactly, a peft method's), so the first step comes sooner."""
+        earlier run's step 0 or None) when step 0 can be cached (lab.runs.step_zero)."""
         self.run = run
         self.samples = samples
-        self.shown, self.reported, self.defer_base = shown, reported, defer_base
+        self.shown, self.reported = shown, reported
         self.schedule = schedule or Schedule()
         self.step_zero = step_zero
         self.start_fields = {"trainable_params": trainable_params, "total_params": total_params, "data": data_stats,
@@ -49,7 +46,6 @@ class RunFolderCallback(TrainerCallback):
         self.base_answers = None  # step 0's answers to the reported prompts: the report's "before"
         self.final_answers = None  # the last pass's: the report's "after"
         self.generator = None  # torch's generator state before step 0 (see on_train_begin)
-        self.step_zero_seconds = 0.0  # step 0's evaluation, kept with its numbers
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.last_time = time.time()
@@ -82,11 +78,7 @@ class RunFolderCallback(TrainerCallback):
     def on_evaluate(self, args, state, control, model=None, **kwargs):
         started = time.time()
         first, last = state.global_step == 0, state.global_step >= state.max_steps or self.stopped
-        if first:
-            self.step_zero_seconds = self.schedule.eval_seconds
-            self.base_answers = [] if self.defer_base else None
-        whole = last or (first and not self.defer_base)  # this pass answers the report's prompts too
-        count = self.reported if whole and self.reported else self.shown
+        count = self.reported if (first or last) and self.reported else self.shown
         if self.samples is not None and count:
             self.answer(state, model, count, first, last, started)
         if first and self.generator is not None:
@@ -94,7 +86,7 @@ class RunFolderCallback(TrainerCallback):
 
     def answer(self, state, model, count: int, first: bool, last: bool, started: float) -> None:
         """Answer the first `count` prompts: a sample event of the shown ones; step 0's answers are the report's
-        before (kept for the next run once whole), the last pass's its after."""
+        before (and kept for the next run), the last pass's its after."""
         try:
             rows = self.samples(model, count)  # on every rank: an FSDP forward is collective
         except Exception as exc:  # samples are a view of training, never a reason to end it
@@ -104,38 +96,17 @@ class RunFolderCallback(TrainerCallback):
         if rows is not None:
             setattr(self.schedule, "report_seconds" if count == self.reported else "answer_seconds", seconds)
             answers = [row["answer"] for row in rows]
-            if first:
-                self.base_answers = answers
-            if last:
-                self.final_answers = answers
-                self.complete_base(model, count)
-            if (first or last) and self.base_answers is not None and len(self.base_answers) == self.reported:
-                self.keep_step_zero(state, seconds)
+            self.base_answers = answers if first else self.base_answers
+            self.final_answers = answers if last else None
+            key, known = self.step_zero or (None, None)
+            if first and key and not known and state.is_world_process_zero and self.eval_loss is not None:
+                from lab.runs import step_zero
+
+                step_zero.store(key, self.eval_loss, answers, self.schedule.eval_seconds, seconds)
         if rows and self.shown and state.is_world_process_zero:
             self.run.append_event({"type": "sample", "step": state.global_step, "seconds": round(seconds, 2),
                                    "rows": rows[:self.shown]})
         self.last_time = time.time()  # the next step's time leaves the answering out
-
-    def complete_base(self, model, count: int) -> None:
-        """The base's answers to the prompts step 0 left out (defer_base), with the adapter off: peft's layers pass
-        the input through untouched, so these are exactly the base's."""
-        done = len(self.base_answers or [])
-        if self.base_answers is None or done >= count or not hasattr(model, "disable_adapter"):
-            return
-        try:
-            with model.disable_adapter():
-                self.base_answers += [row["answer"] for row in self.samples(model, count, start=done)]
-        except Exception as exc:  # the report then loads the base afresh
-            log_failure(exc)
-            self.base_answers = None
-
-    def keep_step_zero(self, state, answer_seconds: float) -> None:
-        """Step 0's numbers for the next run that starts here (lab.runs.step_zero), once they are whole."""
-        key, known = self.step_zero or (None, None)
-        if key and not known and state.is_world_process_zero and self.first_eval_loss is not None:
-            from lab.runs import step_zero
-
-            step_zero.store(key, self.first_eval_loss, self.base_answers, self.step_zero_seconds, answer_seconds)
 
     def on_save(self, args, state, control, **kwargs):
         self.schedule.save_seconds = time.time() - self.last_time  # measured, for the ETA

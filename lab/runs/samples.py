@@ -17,8 +17,8 @@ class Answerer:
     def __init__(self, examples: list, answer):
         self.examples, self.answer = examples, answer
 
-    def __call__(self, model, count: int, start: int = 0) -> list[dict]:
-        return self.answer(model, examples=self.examples[start:count])
+    def __call__(self, model, count: int) -> list[dict]:
+        return self.answer(model, examples=self.examples[:count])
 
     def rows(self, answers: list[str]) -> list[dict]:
         """Chat rows of answers given earlier (a cached step 0's)."""

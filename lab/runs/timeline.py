@@ -34,7 +34,6 @@ class Schedule:
     report_seconds: float = 0.0  # the last pass, which answers the report's prompts too
     save_seconds: float = 0.0
     finish_seconds: float = 0.0
-    last_pass_factor: float = 1.0  # the last pass's time in sample passes, until it is measured
     step_seconds: float = 0.0  # measured: the run's steps so far, and the tokens they trained
     step_tokens: int = 0
 
@@ -44,7 +43,7 @@ class Schedule:
             return max_steps // every - (step - 1) // every if every and step else 0
 
         evaluations = due(self.eval_steps) + (1 if self.eval_steps and max_steps % self.eval_steps else 0)
-        last = self.report_seconds or self.answer_seconds * self.last_pass_factor  # the report's prompts too
+        last = self.report_seconds or self.answer_seconds  # the last pass answers the report's prompts too
         answers = max(evaluations - 1, 0) * self.answer_seconds + (last if evaluations else 0.0)
         return (evaluations * self.eval_seconds + answers + due(self.save_steps) * self.save_seconds
                 + self.finish_seconds)
@@ -118,28 +117,17 @@ def predicted(config, params: int, layers: int, steps: int, eval_pass_s: float, 
     report_pass = known["answer_seconds"] if known else (
         answer_pass_seconds(reported, config.sample_new_tokens, params, layers, speed, costs) if reported else 0)
     last_pass = report_pass or shown_pass
-    computes_step_zero = not known and bool(eval_pass_s)
-    step_zero_answers = last_pass if computes_step_zero else 0.0
-    if computes_step_zero and reported > shown and config.method_config().uses_peft:  # the rest come last
-        step_zero_answers = shown_pass
-        last_pass += answer_pass_seconds(reported - shown, config.sample_new_tokens, params, layers, speed, costs)
+    step_zero = 0.0 if known or not eval_pass_s else per_eval + last_pass
     save = costs.get("save_s") or SAVE_SECONDS + trained_params * 12 / SAVE_BYTES_PER_SECOND  # weights + Adam
     return {"start": start,
-            "evaluations": evaluations * per_eval + (per_eval if computes_step_zero else 0.0),
-            "answers": max(evaluations - 1, 0) * shown_pass + (last_pass if evaluations else 0) + step_zero_answers,
+            "evaluations": evaluations * per_eval + (step_zero and per_eval),
+            "answers": (max(evaluations - 1, 0) * shown_pass + (last_pass if evaluations else 0)
+                        + (step_zero and last_pass)),
             "checkpoints": steps // config.save_steps * save,
             "finish": save}
 
 
-def pass_factor(shown: int, reported: int, deferred: bool) -> float:
-    """The last answer pass (the report's prompts, and with `deferred` the base's answers step 0 left out) in
-    passes over the `shown` prompts."""
-    if not reported or not shown:
-        return 1.0
-    return (reported / shown) ** ROWS_EXPONENT + (((reported - shown) / shown) ** ROWS_EXPONENT if deferred else 0.0)
-
-
-def schedule(config, known: dict | None, device: str, reported: int = 0, deferred: bool = False) -> Schedule:
+def schedule(config, known: dict | None, device: str) -> Schedule:
     """The worker's plan of its remaining parts for the ETA, from the costs measured so far (the run replaces each
     with its own as it measures it)."""
     costs = measured(config, device)
@@ -149,8 +137,7 @@ def schedule(config, known: dict | None, device: str, reported: int = 0, deferre
                                     * max(config.samples, 1) ** ROWS_EXPONENT),
                     report_seconds=known["answer_seconds"] if known else 0.0,
                     save_seconds=costs.get("save_s", SAVE_SECONDS),
-                    finish_seconds=costs.get("save_s", SAVE_SECONDS),
-                    last_pass_factor=pass_factor(config.samples, reported, deferred))
+                    finish_seconds=costs.get("save_s", SAVE_SECONDS))
 
 
 def keep(config, device: str, schedule_: Schedule, start_s: float, validation_tokens: int, shown: int) -> None:

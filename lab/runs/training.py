@@ -132,13 +132,11 @@ def train_run(run: Run, resume: bool = False, imported_s: float = 0.0) -> Traine
     if in_process:
         key = step_zero.key(config, splits.validation, reported)
         known = (key, step_zero.lookup(key))
-    # a peft adapter switches off at the end: step 0 then answers only what it shows, and its first step comes sooner
-    defer = in_process and method.uses_peft and reported > config.samples and not known[1]
     callback = RunFolderCallback(run, trainable, info.parameters, stats, samples=answer,
                                  precision=(config.precision, config.precision_reason), shown=config.samples,
-                                 reported=reported, step_zero=known, defer_base=defer,
-                                 schedule=timeline.schedule(config, known[1] if known else None, device, reported,
-                                                            defer))
+                                 reported=reported,
+                                 schedule=timeline.schedule(config, known[1] if known else None, device),
+                                 step_zero=known)
     trainer = LengthBatchTrainer(
         model=model,
         args=training_arguments(config, run, device, eval_data is not None, resume, bool(known and known[1])),

@@ -189,19 +189,3 @@ def test_a_classify_run_reports_accuracy_and_several_classify_runs_evaluate_toge
     result = lab.evaluate([str(first.path), str(second.path)], 8)
     assert [row["model"] for row in result["rows"]] == ["base", first.id, second.id]
     assert result["rows"][1]["accuracy"] == pytest.approx(report["rows"][1]["accuracy"])
-
-
-def test_a_lora_run_answers_only_its_shown_prompts_at_step_0_and_the_base_the_rest_at_the_end(tmp_path, lab_home,
-                                                                                               tiny_model_dir):
-    import shutil
-
-    deferred = create_run(chat_config(tiny_model_dir, samples=1), tmp_path)
-    assert run_worker(deferred) == "completed"
-    assert [len(e["rows"]) for e in deferred.events("sample")][0] == 1  # step 0: the shown prompt only
-    shutil.rmtree(lab_home / "cache")  # nothing kept: the next run answers both at step 0
-    whole = create_run(chat_config(tiny_model_dir, samples=2), tmp_path)
-    assert run_worker(whole) == "completed"
-    assert not whole.events("eval")[0].get("cached")
-    base = [[s["answers"]["base"] for s in report_of(run)["samples"]] for run in (deferred, whole)]
-    assert len(base[0]) == 2 and base[0] == base[1]  # the adapter switched off answers exactly as the base
-    assert report_of(deferred)["rows"][0] == report_of(whole)["rows"][0]
