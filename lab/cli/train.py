@@ -150,7 +150,7 @@ def follow(run_id: str, samples: bool = True) -> str:
                 for sample in p["samples"][printed_samples:]:
                     bar.write(samples_view.text(sample))  # above the bar, which stays at the bottom
                 printed_samples = len(p["samples"])
-            if p["final"] and p["report_pending"]:  # stopped at once; its report follows in seconds
+            if p["final"] and p.get("report_pending"):  # stopped at once; its report follows in seconds
                 if not told_pending:
                     bar.write(f"{p['state']}: report pending")
                 told_pending = True

@@ -28,10 +28,10 @@ def run(tmp_path, lab_home, tiny_config):
     ],
 )
 def test_a_fault_while_training_fails_the_run_with_a_hint(run, monkeypatch, fault, error, hint):
-    def broken(run, resume=False):
+    def broken(run, resume=False, imported_s=0.0):
         raise fault
 
-    monkeypatch.setattr("lab.runs.training.train", broken)
+    monkeypatch.setattr("lab.runs.training.train_run", broken)
     assert run_worker(run) == "failed"
     status = json.loads((run.path / "status.json").read_text())  # still whole JSON
     assert status["state"] == "failed" and error in status["error"] and hint in status["hint"]
