@@ -269,7 +269,7 @@ def estimate(config: TrainConfig | dict, splits=None, device: str | None = None)
     labels = splits.labels if config.task == "classify" else None
     model, data = model_shape(config, labels), data_shape(config, splits)
     speed, free = device_speed(device, config.precision), free_memory(device)
-    beyond = beyond_steps(config, splits, device)
+    beyond = timeline.beyond_steps(config, splits, device)
     result = _estimate(config, model, data, device, speed, free, beyond)
     result = replace(result, precision=config.precision, precision_reason=config.precision_reason,
                      quantised=four_bit(config, model, data, device, free),
@@ -371,21 +371,6 @@ def _halvings(n: int):
     while n > 1:
         n //= 2
         yield n
-
-
-def beyond_steps(config, splits, device: str) -> dict:
-    """What the run does besides its steps and what it knows of it: the sample prompts it shows, the report's
-    prompts it answers in its last pass, and an earlier run's step 0 it reuses (lab.runs.step_zero)."""
-    from lab.runs import step_zero
-    from lab.runs.samples import answerable
-
-    chat = config.task == "chat"
-    prompts = sum(1 for e in splits.validation if answerable(e.messages)) if chat else len(splits.validation)
-    in_process = step_zero.cacheable(config) and config.report_examples > 0 and prompts > 0 and config.processes == 1
-    reported = min(config.report_examples, prompts) if in_process else 0
-    known = step_zero.lookup(step_zero.key(config, splits.validation, reported)) if in_process else None
-    return {"device": device, "known": known, "shown": min(config.samples, prompts), "reported": reported,
-            "report_elsewhere": config.report_examples if not in_process and prompts else 0}
 
 
 def _estimate(config, model: ModelShape, data: DataShape, device, speed, free, beyond: dict | None = None) -> Estimate:

@@ -90,6 +90,21 @@ def measured_training(config, device: str, tokens: int) -> float | None:
     return None
 
 
+def beyond_steps(config, splits, device: str) -> dict:
+    """What the run does besides its steps and what it knows of it: the sample prompts it shows, the report's
+    prompts it answers in its last pass, and an earlier run's step 0 it reuses (lab.runs.step_zero)."""
+    from lab.runs import step_zero
+    from lab.runs.samples import answerable
+
+    chat = config.task == "chat"
+    prompts = sum(1 for e in splits.validation if answerable(e.messages)) if chat else len(splits.validation)
+    in_process = step_zero.cacheable(config) and config.report_examples > 0 and prompts > 0 and config.processes == 1
+    reported = min(config.report_examples, prompts) if in_process else 0
+    known = step_zero.lookup(step_zero.key(config, splits.validation, reported)) if in_process else None
+    return {"device": device, "known": known, "shown": min(config.samples, prompts), "reported": reported,
+            "report_elsewhere": config.report_examples if not in_process and prompts else 0}
+
+
 def answer_pass_seconds(count: int, new_tokens: int, params: int, layers: int, speed: dict, costs: dict) -> float:
     """A greedy batched pass answering `count` prompts up to `new_tokens` tokens each."""
     if costs.get("answer_s_per_token"):
